@@ -1,0 +1,97 @@
+//! Pipeline settings as plain data. Every struct denies unknown fields and has defaults, so a
+//! config file only names what it changes. `Pipeline::new` validates once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PipelineConfig {
+    pub clean: CleanConfig,
+    pub language: LanguageConfig,
+    pub entities: EntitiesConfig,
+    pub dates: DatesConfig,
+    pub figures: Toggle,
+    pub quotes: Toggle,
+}
+
+impl PipelineConfig {
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.clean.max_bytes == 0 {
+            return Err(Error::Config("clean.max_bytes must be greater than 0".into()));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Toggle {
+    pub enabled: bool,
+}
+
+impl Default for Toggle {
+    fn default() -> Self {
+        Toggle { enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanConfig {
+    /// Remove scraper debris lines (photo credits, share prompts, stray headlines).
+    pub remove_debris: bool,
+    /// Largest clean text kept, in bytes; longer texts are cut at a paragraph boundary and the
+    /// cut is recorded in `removed`.
+    pub max_bytes: usize,
+}
+
+impl Default for CleanConfig {
+    fn default() -> Self {
+        CleanConfig { remove_debris: true, max_bytes: 2_000_000 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageConfig {
+    pub enabled: bool,
+    /// Characters of text sampled for detection.
+    pub sample_chars: usize,
+}
+
+impl Default for LanguageConfig {
+    fn default() -> Self {
+        LanguageConfig { enabled: true, sample_chars: 1000 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EntitiesConfig {
+    pub enabled: bool,
+    /// Run the statistical tagger (people, organisations, places the gazetteer does not know).
+    pub tagger: bool,
+}
+
+impl Default for EntitiesConfig {
+    fn default() -> Self {
+        EntitiesConfig { enabled: true, tagger: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatesConfig {
+    pub enabled: bool,
+    /// Publication date to assume when an article has none (`YYYY-MM-DD`). Off by default: a
+    /// missing date stays missing and relative dates stay unresolved.
+    pub assume_published: Option<String>,
+}
+
+impl Default for DatesConfig {
+    fn default() -> Self {
+        DatesConfig { enabled: true, assume_published: None }
+    }
+}
