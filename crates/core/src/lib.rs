@@ -17,6 +17,7 @@
 //! ```
 
 pub mod config;
+pub mod eval;
 pub mod gazetteer;
 pub mod model;
 pub mod ner;

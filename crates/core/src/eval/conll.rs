@@ -1,0 +1,1 @@
+//! CoNLL-2003 NER scorer. OWNER: NER helper. Stub.

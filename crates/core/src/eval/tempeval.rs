@@ -1,0 +1,1 @@
+//! TempEval-3 date-normalisation scorer. OWNER: dates helper. Stub.
