@@ -1,1 +1,161 @@
-fn main() {}
+//! The `sitrep` command line. See `sitrep --help` and the README.
+
+mod batch;
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// sitrep: news reports in; entities, dates, figures and quotes out, each linked to its sentence.
+#[derive(Parser, Debug)]
+#[command(name = "sitrep", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StoreArgs {
+    /// Store directory (SQLite database inside). Created on first ingest.
+    #[arg(long, env = "SITREP_STORE", default_value = "./sitrep-store", global = true)]
+    pub store: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PipelineArgs {
+    /// Inputs: text files, JSONL files (.jsonl/.ndjson/.json, optionally .gz), directories
+    /// (recursive), or - for JSONL on stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Map a JSONL field onto an article field: TARGET=FIELD, e.g. --field published=url_date.
+    /// Targets: text, id, url, source, published, title. Common names are detected without it.
+    #[arg(long = "field", value_name = "TARGET=FIELD")]
+    pub fields: Vec<String>,
+    /// Pipeline config file (TOML); see `sitrep config` for every setting and its default.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Publication date to assume for articles without one, to resolve relative dates
+    /// ("on Thursday"). The article's own `published` stays empty.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub assume_date: Option<String>,
+    /// Largest document accepted, in bytes; larger ones are reported and skipped.
+    #[arg(long, default_value_t = 8 * 1024 * 1024)]
+    pub max_doc_bytes: usize,
+    /// Articles per batch (one store transaction per batch).
+    #[arg(long, default_value_t = 256)]
+    pub batch: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write every per-document error as a JSON line to this file.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Annotate inputs and write one JSON record per article to stdout (no store).
+    Process {
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        /// Leave the raw-text removal list (`removed`) and sentences out of each record.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Annotate inputs and add them to the store. Re-running the same input adds nothing.
+    Ingest {
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stored articles, newest first.
+    Articles {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only this outlet (exact match, e.g. cnn.com).
+        #[arg(long)]
+        source: Option<String>,
+        /// Only articles mentioning this entity code (PRK) or name.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Published on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Published on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one article with its annotations marked in the text.
+    Show {
+        /// Article id (a unique prefix is enough).
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print the stored JSON record.
+        #[arg(long)]
+        json: bool,
+        /// Print the raw input as read, before cleaning.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Entities aggregated across stored articles, most mentioned first.
+    Entities {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only this kind: person, country, organization, place, weapon, other.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the default pipeline configuration (TOML) with every setting.
+    Config,
+    /// Score the pipeline on gold data under ../shared/data (or $SITREP_SHARED/data).
+    Eval {
+        #[command(subcommand)]
+        what: EvalWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalWhat {
+    /// Entity F1 on CoNLL-2003 valid.
+    Ner {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Date normalisation on TempEval-3.
+    Dates {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -194,7 +194,7 @@ impl Stage for Clean {
         // Assemble kept segments, dropping control characters and extra blank lines.
         let mut text = String::with_capacity(raw.len() - start);
         let mut alignment: Vec<(usize, usize, usize)> = Vec::new();
-        let mut push = |text: &mut String, alignment: &mut Vec<(usize, usize, usize)>, a: usize, b: usize| {
+        let push = |text: &mut String, alignment: &mut Vec<(usize, usize, usize)>, a: usize, b: usize| {
             if a >= b {
                 return;
             }

@@ -1,0 +1,216 @@
+//! The batch driver shared by `process` and `ingest`: a reader thread streams documents in
+//! chunks through a bounded channel (so memory stays flat however large the input), rayon runs
+//! the pipeline over each chunk, and a sink (stdout or the store) consumes the results in input
+//! order. One bad document is reported and skipped; the batch goes on.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use sitrep_core::{Article, Pipeline, PipelineConfig};
+use sitrep_ingest::{input_bytes, Doc, DocError, ErrorKind, FieldMap, Origin, Reader, ReaderConfig};
+
+use crate::PipelineArgs;
+
+/// End-of-run counts.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Articles annotated and written (to stdout or newly to the store).
+    pub written: usize,
+    /// Articles whose id was already in the store (ingest only).
+    pub already_present: usize,
+    pub failed: usize,
+    /// Bytes of article text read.
+    pub bytes: u64,
+    pub seconds: f64,
+    pub errors: Vec<DocError>,
+}
+
+impl Summary {
+    pub fn articles_per_s(&self) -> f64 {
+        (self.written + self.already_present) as f64 / self.seconds.max(1e-9)
+    }
+    pub fn mb_per_s(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+    }
+}
+
+/// Load the pipeline config: defaults, then the config file, then command-line overrides.
+pub fn pipeline_config(args: &PipelineArgs) -> Result<PipelineConfig> {
+    let mut config = match &args.config {
+        Some(p) => {
+            let s = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read config file {}", p.display()))?;
+            toml::from_str::<PipelineConfig>(&s).with_context(|| {
+                format!("invalid config file {}; `sitrep config` prints every valid setting", p.display())
+            })?
+        }
+        None => PipelineConfig::default(),
+    };
+    if let Some(d) = &args.assume_date {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .with_context(|| format!("--assume-date takes YYYY-MM-DD, got '{d}'"))?;
+        config.dates.assume_published = Some(d.clone());
+    }
+    Ok(config)
+}
+
+pub fn reader(args: &PipelineArgs) -> Result<Reader> {
+    let mut fields = FieldMap::default();
+    for f in &args.fields {
+        fields.set_pair(f).map_err(anyhow::Error::msg)?;
+    }
+    if args.max_doc_bytes == 0 {
+        anyhow::bail!("--max-doc-bytes must be greater than 0");
+    }
+    Ok(Reader::new(ReaderConfig { fields, max_doc_bytes: args.max_doc_bytes }))
+}
+
+fn progress_bar(args: &PipelineArgs, total: u64) -> ProgressBar {
+    if args.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner:.green} [{elapsed_precise}] [{wide_bar:.cyan/blue}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    pb.enable_steady_tick(Duration::from_millis(250));
+    pb
+}
+
+enum Item {
+    Doc(Doc),
+    Err(DocError),
+}
+
+/// Run the pipeline over `args.inputs`.
+///
+/// `existing` is asked, per chunk, which article ids are already stored (those are skipped and
+/// counted). `sink` receives each chunk's annotated articles in input order and returns how many
+/// of them turned out to be already present.
+pub fn drive(
+    args: &PipelineArgs,
+    existing: &mut dyn FnMut(&[String]) -> Result<HashSet<String>>,
+    sink: &mut dyn FnMut(Vec<Article>) -> Result<usize>,
+) -> Result<Summary> {
+    let config = pipeline_config(args)?;
+    let pipeline = Pipeline::new(&config).context("cannot build the pipeline")?;
+    let reader = reader(args)?;
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let batch = args.batch.max(1);
+    let start = Instant::now();
+    let pb = progress_bar(args, input_bytes(&args.inputs));
+    let progress = reader.progress();
+    let mut errors_file = match &args.errors {
+        Some(p) => Some(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create errors file {}", p.display()))?,
+        )),
+        None => None,
+    };
+
+    let (tx, rx) = sync_channel::<Vec<Item>>(2);
+    let inputs = args.inputs.clone();
+    let producer = std::thread::spawn(move || {
+        let mut chunk = Vec::with_capacity(batch);
+        for r in reader.read(&inputs) {
+            chunk.push(match r {
+                Ok(d) => Item::Doc(d),
+                Err(e) => Item::Err(e),
+            });
+            if chunk.len() >= batch {
+                if tx.send(std::mem::take(&mut chunk)).is_err() {
+                    return;
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = tx.send(chunk);
+        }
+    });
+
+    let mut summary = Summary::default();
+    let report = |e: DocError, summary: &mut Summary, errors_file: &mut Option<BufWriter<File>>| {
+        pb.suspend(|| eprintln!("error: {e}"));
+        if let Some(f) = errors_file.as_mut() {
+            let _ = serde_json::to_writer(&mut *f, &e);
+            let _ = f.write_all(b"\n");
+        }
+        summary.failed += 1;
+        summary.errors.push(e);
+    };
+
+    for chunk in rx {
+        let mut docs = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            match item {
+                Item::Doc(d) => docs.push(d),
+                Item::Err(e) => report(e, &mut summary, &mut errors_file),
+            }
+        }
+        // Build articles (ids are known before any work) and skip those already stored.
+        let mut arts: Vec<(Article, Origin)> = docs
+            .into_iter()
+            .map(|d| (Article::new(d.raw, d.meta), d.origin))
+            .collect();
+        let ids: Vec<String> = arts.iter().map(|(a, _)| a.id.clone()).collect();
+        let present = existing(&ids)?;
+        if !present.is_empty() {
+            let before = arts.len();
+            arts.retain(|(a, _)| !present.contains(&a.id));
+            summary.already_present += before - arts.len();
+        }
+        let results: Vec<Result<Article, DocError>> = pool.install(|| {
+            arts.into_par_iter()
+                .map(|(mut a, origin)| {
+                    match catch_unwind(AssertUnwindSafe(|| pipeline.run(&mut a))) {
+                        Ok(()) => Ok(a),
+                        Err(_) => Err(DocError {
+                            origin,
+                            kind: ErrorKind::Io,
+                            message: "internal error while annotating this document (a sitrep bug; please report it with the document)".into(),
+                        }),
+                    }
+                })
+                .collect()
+        });
+        let mut ok = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(a) => {
+                    summary.bytes += a.raw.len() as u64;
+                    ok.push(a);
+                }
+                Err(e) => report(e, &mut summary, &mut errors_file),
+            }
+        }
+        let n = ok.len();
+        let dup = sink(ok)?;
+        summary.written += n - dup;
+        summary.already_present += dup;
+        pb.set_position(progress.load(Ordering::Relaxed));
+        pb.set_message(format!(
+            "{} articles, {} present, {} failed",
+            summary.written, summary.already_present, summary.failed
+        ));
+    }
+    producer.join().map_err(|_| anyhow::anyhow!("reader thread panicked"))?;
+    if let Some(mut f) = errors_file {
+        f.flush()?;
+    }
+    pb.finish_and_clear();
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}

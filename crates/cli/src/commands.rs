@@ -1,0 +1,185 @@
+//! One function per command.
+
+use std::collections::HashSet;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use sitrep_store::{ArticleQuery, EntityQuery, SqliteStore, Store, StoredArticle};
+
+use crate::batch::{drive, Summary};
+use crate::{render, Cli, Command, EvalWhat, StoreArgs};
+
+/// Exit status when some documents failed but the batch finished.
+const PARTIAL: u8 = 3;
+
+pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Process { pipeline, compact } => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let summary = drive(&pipeline, &mut |_| Ok(HashSet::new()), &mut |arts| {
+                for a in arts {
+                    let mut rec = a.to_record();
+                    if compact {
+                        rec.removed.clear();
+                        rec.sentences.clear();
+                    }
+                    serde_json::to_writer(&mut out, &rec)?;
+                    out.write_all(b"\n")?;
+                }
+                Ok(0)
+            })?;
+            out.flush()?;
+            if !pipeline.quiet {
+                eprintln!("{}", summary_line("processed", &summary));
+            }
+            Ok(exit(&summary))
+        }
+        Command::Ingest { pipeline, store, json } => {
+            let mut st = open_store(&store)?;
+            let db = std::cell::RefCell::new(&mut st);
+            let summary = drive(
+                &pipeline,
+                &mut |ids| Ok(db.borrow().existing(ids)?),
+                &mut |arts| {
+                    let batch: Vec<StoredArticle> = arts.iter().map(StoredArticle::from_article).collect();
+                    let outcome = db.borrow_mut().put_batch(&batch)?;
+                    Ok(outcome.already_present)
+                },
+            )?;
+            if json {
+                let mut v = serde_json::to_value(&summary)?;
+                v["store"] = serde_json::json!(store.store.display().to_string());
+                v["articles_per_s"] = serde_json::json!(summary.articles_per_s());
+                println!("{}", serde_json::to_string(&v)?);
+            } else if !pipeline.quiet {
+                eprintln!("{} into {}", summary_line("ingested", &summary), store.store.display());
+            }
+            Ok(exit(&summary))
+        }
+        Command::Articles { store, source, entity, since, until, limit, offset, json } => {
+            let st = open_existing(&store)?;
+            let q = ArticleQuery { source, entity, since, until, limit, offset };
+            let (list, total) = st.articles(&q)?;
+            if json {
+                let out = std::io::stdout();
+                let mut out = out.lock();
+                for a in &list {
+                    serde_json::to_writer(&mut out, a)?;
+                    out.write_all(b"\n")?;
+                }
+            } else {
+                print!("{}", render::articles(&list, total, offset));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, store, json, raw } => {
+            let st = open_existing(&store)?;
+            let ids = st.ids_with_prefix(&id, 6)?;
+            let full = match ids.len() {
+                0 => bail!("no article with id '{id}' in {}; `sitrep articles` lists ids", store.store.display()),
+                1 => ids[0].clone(),
+                _ if ids.contains(&id) => id.clone(),
+                _ => bail!("id prefix '{id}' is ambiguous ({}...); type more characters", ids.join(", ")),
+            };
+            let a = st.get(&full)?.context("article vanished while reading")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&a.record)?);
+            } else if raw {
+                print!("{}", a.raw);
+            } else {
+                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                print!("{}", render::article(&a.record, color));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Entities { store, kind, limit, json } => {
+            if let Some(k) = &kind {
+                if sitrep_core::model::EntityKind::parse(k).is_none() {
+                    bail!("unknown --kind '{k}'; use person, country, organization, place, weapon or other");
+                }
+            }
+            let st = open_existing(&store)?;
+            let list = st.entities(&EntityQuery { kind, limit })?;
+            if json {
+                let out = std::io::stdout();
+                let mut out = out.lock();
+                for e in &list {
+                    serde_json::to_writer(&mut out, e)?;
+                    out.write_all(b"\n")?;
+                }
+            } else {
+                print!("{}", render::entities(&list));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config => {
+            print!("{DEFAULT_CONFIG}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { what } => crate::commands::eval(what),
+    }
+}
+
+fn exit(summary: &Summary) -> ExitCode {
+    if summary.failed > 0 {
+        ExitCode::from(PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary_line(verb: &str, s: &Summary) -> String {
+    format!(
+        "{verb} {}, already present {}, failed {} ({:.1} articles/s, {:.2} MB/s, {:.1}s)",
+        s.written,
+        s.already_present,
+        s.failed,
+        s.articles_per_s(),
+        s.mb_per_s(),
+        s.seconds
+    )
+}
+
+fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
+    Ok(SqliteStore::open(&args.store)?)
+}
+
+fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
+    if !args.store.join("sitrep.db").exists() {
+        bail!(
+            "no store at {}; run `sitrep ingest INPUT...` first, or point --store (or SITREP_STORE) at one",
+            args.store.display()
+        );
+    }
+    open_store(args)
+}
+
+pub fn eval(what: EvalWhat) -> Result<ExitCode> {
+    match what {
+        EvalWhat::Ner { .. } | EvalWhat::Dates { .. } => {
+            bail!("evaluation is not wired in yet")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_file_matches_defaults() {
+        let parsed: sitrep_core::PipelineConfig = toml::from_str(DEFAULT_CONFIG).unwrap();
+        let a = serde_json::to_value(parsed).unwrap();
+        let b = serde_json::to_value(sitrep_core::PipelineConfig::default()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn unknown_setting_is_an_error() {
+        assert!(toml::from_str::<sitrep_core::PipelineConfig>("[clean]\nremove_debri = false\n").is_err());
+    }
+}

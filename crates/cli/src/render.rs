@@ -1,0 +1,180 @@
+//! Plain-text rendering for people at a terminal. `--json` bypasses all of this.
+
+use std::fmt::Write;
+
+use sitrep_core::model::EntityKind;
+use sitrep_core::Record;
+use sitrep_store::{ArticleSummary, EntityCount};
+
+fn trunc(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn articles(list: &[ArticleSummary], total: usize, offset: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<16}  {:<10}  {:<18}  {:>5}  TITLE", "ID", "PUBLISHED", "SOURCE", "ENTS");
+    for a in list {
+        let title = a.title.clone().unwrap_or_else(|| "(no title)".into());
+        let _ = writeln!(
+            out,
+            "{:<16}  {:<10}  {:<18}  {:>5}  {}",
+            trunc(&a.id, 16),
+            a.published.as_deref().unwrap_or("-"),
+            trunc(a.source.as_deref().unwrap_or("-"), 18),
+            a.entities,
+            trunc(&title, 70)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} articles (from {}); use --offset/--limit to page, `sitrep show ID` to read one",
+        list.len(),
+        total,
+        offset + 1
+    );
+    out
+}
+
+pub fn entities(list: &[EntityCount]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<12}  {:<8}  {:>8}  {:>8}  NAME", "KIND", "CODE", "MENTIONS", "ARTICLES");
+    for e in list {
+        let mut extra = String::new();
+        if let Some(r) = &e.role {
+            extra.push_str(&format!("  ({r}"));
+            if let Some(c) = &e.country {
+                extra.push_str(&format!(", {c}"));
+            }
+            extra.push(')');
+        }
+        let _ = writeln!(
+            out,
+            "{:<12}  {:<8}  {:>8}  {:>8}  {}{}",
+            e.kind,
+            trunc(e.code.as_deref().unwrap_or("-"), 8),
+            e.mentions,
+            e.articles,
+            e.name,
+            extra
+        );
+    }
+    out
+}
+
+fn color_of(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "\x1b[1;36m",
+        EntityKind::Country => "\x1b[1;33m",
+        EntityKind::Organization => "\x1b[1;35m",
+        EntityKind::Place => "\x1b[1;32m",
+        EntityKind::Weapon => "\x1b[1;31m",
+        EntityKind::Other => "\x1b[1m",
+    }
+}
+
+/// The article text with entities and dates marked inline as `[mention|kind CODE]`, followed by
+/// the figures and quotes with their fields.
+pub fn article(r: &Record, color: bool) -> String {
+    let (dim, reset) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
+    let mut out = String::new();
+    let _ = writeln!(out, "id:        {}", r.id);
+    let _ = writeln!(out, "title:     {}", r.title.as_deref().unwrap_or("-"));
+    let _ = writeln!(
+        out,
+        "published: {}{}",
+        r.published.as_deref().unwrap_or("unknown"),
+        r.published_via.as_ref().map(|v| format!(" (from {v})")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "source:    {}", r.source.as_deref().unwrap_or("-"));
+    if let Some(u) = &r.url {
+        let _ = writeln!(out, "url:       {u}");
+    }
+    if let Some(p) = &r.path {
+        let _ = writeln!(out, "path:      {p}");
+    }
+    let _ = writeln!(out, "language:  {}", r.lang.as_deref().unwrap_or("-"));
+    if !r.removed.is_empty() {
+        let rules: Vec<&str> = r.removed.iter().map(|x| x.rule.as_str()).collect();
+        let _ = writeln!(out, "cleaned:   removed {} piece(s): {}", rules.len(), rules.join(", "));
+    }
+    let _ = writeln!(out);
+
+    // Inline marks: (start, end, tag, color) in char offsets; skip overlaps.
+    let mut marks: Vec<(usize, usize, String, &str)> = Vec::new();
+    for e in &r.entities {
+        let mut tag = e.kind.as_str().to_string();
+        if let Some(c) = &e.code {
+            tag.push(' ');
+            tag.push_str(c);
+        }
+        if let Some(role) = &e.role {
+            tag.push_str(&format!(", {role}"));
+        }
+        if let (Some(c), EntityKind::Person) = (&e.country, e.kind) {
+            tag.push_str(&format!(", {c}"));
+        }
+        marks.push((e.start, e.end, tag, color_of(e.kind)));
+    }
+    for d in &r.dates {
+        let tag = format!("date {}", d.value.as_deref().unwrap_or("?"));
+        marks.push((d.start, d.end, tag, "\x1b[1;34m"));
+    }
+    marks.sort_by_key(|m| (m.0, std::cmp::Reverse(m.1)));
+    let chars: Vec<char> = r.text.chars().collect();
+    let mut pos = 0usize;
+    for (s, e, tag, c) in marks {
+        if s < pos || e > chars.len() || s >= e {
+            continue;
+        }
+        out.extend(&chars[pos..s]);
+        let mention: String = chars[s..e].iter().collect();
+        if color {
+            let _ = write!(out, "{c}{mention}{reset}{dim}[{tag}]{reset}");
+        } else {
+            let _ = write!(out, "[{mention}|{tag}]");
+        }
+        pos = e;
+    }
+    out.extend(&chars[pos.min(chars.len())..]);
+    out.push_str("\n\n");
+
+    if !r.figures.is_empty() {
+        let _ = writeln!(out, "FIGURES");
+        for f in &r.figures {
+            let value = match (f.value, f.vague) {
+                (_, true) => "vague".to_string(),
+                (Some(v), _) => format!("{v}"),
+                (None, _) => "-".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<32} value={} unit={} subject={}",
+                trunc(&f.text, 32),
+                value,
+                f.unit.as_deref().unwrap_or("-"),
+                f.subject.as_deref().unwrap_or("-")
+            );
+        }
+        out.push('\n');
+    }
+    if !r.quotes.is_empty() {
+        let _ = writeln!(out, "QUOTES");
+        for q in &r.quotes {
+            let _ = writeln!(
+                out,
+                "  “{}” — {}{}",
+                trunc(&q.text, 100),
+                q.speaker.as_deref().unwrap_or("(unattributed)"),
+                q.cue.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
+            );
+        }
+        out.push('\n');
+    }
+    out
+}

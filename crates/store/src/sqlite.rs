@@ -1,0 +1,355 @@
+//! The embedded SQLite backend.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use sitrep_core::Record;
+
+use crate::{
+    ArticleQuery, ArticleSummary, EntityCount, EntityQuery, PutOutcome, Stats, Store, StoreError,
+    StoredArticle,
+};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS articles (
+    id          TEXT PRIMARY KEY,
+    source      TEXT,
+    url         TEXT,
+    path        TEXT,
+    published   TEXT,
+    title       TEXT,
+    lang        TEXT,
+    text        TEXT NOT NULL,
+    raw         TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    n_entities  INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published DESC, id);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE TABLE IF NOT EXISTS entities (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start      INTEGER NOT NULL,
+    \"end\"    INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    code       TEXT,
+    name       TEXT,
+    text       TEXT NOT NULL,
+    role       TEXT,
+    country    TEXT,
+    key        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
+CREATE INDEX IF NOT EXISTS entities_article ON entities(article_id);
+CREATE INDEX IF NOT EXISTS entities_code ON entities(code);
+";
+
+/// A store directory holding `sitrep.db`.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store in directory `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let open_err = |m: String| StoreError::Open { path: dir.display().to_string(), message: m };
+        std::fs::create_dir_all(dir).map_err(|e| open_err(format!("{e}; check the --store path")))?;
+        let path = dir.join("sitrep.db");
+        let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Schema {
+                path: path.display().to_string(),
+                found: version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        if version < 1 {
+            conn.execute_batch(SCHEMA_V1)?;
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        Ok(SqliteStore { conn, path })
+    }
+
+    /// Path of the database file.
+    pub fn db_path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Open in-memory (tests).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA_V1)?;
+        Ok(SqliteStore { conn, path: PathBuf::from(":memory:") })
+    }
+}
+
+fn entity_key(code: &Option<String>, name: &Option<String>, text: &str) -> String {
+    code.clone().or_else(|| name.clone()).unwrap_or_else(|| text.to_lowercase())
+}
+
+impl Store for SqliteStore {
+    fn existing(&self, ids: &[String]) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!("SELECT id FROM articles WHERE id IN ({marks})");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| r.get::<_, String>(0))?;
+            for r in rows {
+                found.insert(r?);
+            }
+        }
+        Ok(found)
+    }
+
+    fn put_batch(&mut self, batch: &[StoredArticle]) -> Result<PutOutcome, StoreError> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self.conn.transaction()?;
+        let mut out = PutOutcome::default();
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO articles (id, source, url, path, published, title, lang, text, raw, record, n_entities, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut ent = tx.prepare_cached(
+                "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for a in batch {
+                let r = &a.record;
+                let json = serde_json::to_string(r)
+                    .map_err(|e| StoreError::Record { id: r.id.clone(), source: e })?;
+                let n = ins.execute(params![
+                    r.id,
+                    r.source,
+                    r.url,
+                    r.path,
+                    r.published,
+                    r.title,
+                    r.lang,
+                    r.text,
+                    a.raw,
+                    json,
+                    r.entities.len() as i64,
+                    now
+                ])?;
+                if n == 0 {
+                    out.already_present += 1;
+                    continue;
+                }
+                out.inserted += 1;
+                for e in &r.entities {
+                    ent.execute(params![
+                        r.id,
+                        e.start as i64,
+                        e.end as i64,
+                        e.kind.as_str(),
+                        e.code,
+                        e.name,
+                        e.text,
+                        e.role,
+                        e.country,
+                        entity_key(&e.code, &e.name, &e.text)
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM articles WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![prefix, limit as i64], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT record, raw FROM articles WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((json, raw)) => {
+                let record: Record = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Record { id: id.to_string(), source: e })?;
+                Ok(Some(StoredArticle { record, raw }))
+            }
+        }
+    }
+
+    fn articles(&self, q: &ArticleQuery) -> Result<(Vec<ArticleSummary>, usize), StoreError> {
+        let mut wh: Vec<&str> = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(s) = &q.source {
+            wh.push("a.source = ?");
+            args.push(s.clone());
+        }
+        if let Some(s) = &q.since {
+            wh.push("a.published >= ?");
+            args.push(s.clone());
+        }
+        if let Some(s) = &q.until {
+            wh.push("a.published <= ?");
+            args.push(s.clone());
+        }
+        if let Some(e) = &q.entity {
+            wh.push("a.id IN (SELECT article_id FROM entities WHERE code = ? OR key = lower(?) OR name = ?)");
+            args.push(e.clone());
+            args.push(e.clone());
+            args.push(e.clone());
+        }
+        let where_sql = if wh.is_empty() { String::new() } else { format!("WHERE {}", wh.join(" AND ")) };
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM articles a {where_sql}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = if q.limit == 0 { i64::MAX } else { q.limit as i64 };
+        let sql = format!(
+            "SELECT a.id, a.published, a.source, a.title, a.url, a.lang, length(a.text), a.n_entities
+             FROM articles a {where_sql}
+             ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT {limit} OFFSET {}",
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok(ArticleSummary {
+                id: r.get(0)?,
+                published: r.get(1)?,
+                source: r.get(2)?,
+                title: r.get(3)?,
+                url: r.get(4)?,
+                lang: r.get(5)?,
+                chars: r.get::<_, i64>(6)? as usize,
+                entities: r.get::<_, i64>(7)? as usize,
+            })
+        })?;
+        let list = rows.collect::<Result<Vec<_>, _>>()?;
+        Ok((list, total as usize))
+    }
+
+    fn entities(&self, q: &EntityQuery) -> Result<Vec<EntityCount>, StoreError> {
+        let limit = if q.limit == 0 { i64::MAX } else { q.limit as i64 };
+        let (filter, args): (&str, Vec<String>) = match &q.kind {
+            Some(k) => ("WHERE kind = ?1", vec![k.clone()]),
+            None => ("", vec![]),
+        };
+        let sql = format!(
+            "WITH g AS (
+                SELECT kind, key, max(code) AS code, count(*) AS mentions,
+                       count(DISTINCT article_id) AS articles, max(name) AS name,
+                       max(role) AS role, max(country) AS country
+                FROM entities {filter} GROUP BY kind, key
+             )
+             SELECT g.kind, g.code, coalesce(g.name, (SELECT text FROM entities e WHERE e.kind = g.kind AND e.key = g.key
+                    GROUP BY text ORDER BY count(*) DESC, text LIMIT 1)), g.mentions, g.articles, g.role, g.country
+             FROM g ORDER BY g.mentions DESC, g.kind, g.key LIMIT {limit}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok(EntityCount {
+                kind: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                mentions: r.get::<_, i64>(3)? as usize,
+                articles: r.get::<_, i64>(4)? as usize,
+                role: r.get(5)?,
+                country: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn stats(&self) -> Result<Stats, StoreError> {
+        let articles: i64 = self.conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        let entities: i64 = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+        Ok(Stats { articles: articles as usize, entities: entities as usize })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sitrep_core::model::{Entity, EntityKind};
+    use sitrep_core::{Article, Meta};
+
+    fn art(text: &str, published: Option<&str>, codes: &[&str]) -> StoredArticle {
+        let mut a = Article::new(text.into(), Meta::default());
+        a.published = published.map(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").unwrap());
+        for c in codes {
+            a.entities.push(Entity {
+                start: 0,
+                end: 1,
+                text: c.to_string(),
+                kind: EntityKind::Country,
+                code: Some(c.to_string()),
+                name: None,
+                role: None,
+                country: None,
+                lat: None,
+                lon: None,
+                via: "test".into(),
+            });
+        }
+        StoredArticle::from_article(&a)
+    }
+
+    #[test]
+    fn idempotent_batches_and_queries() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        let batch = vec![
+            art("one", Some("2024-11-01"), &["PRK", "RUS"]),
+            art("two", Some("2024-11-03"), &["PRK"]),
+            art("three", None, &[]),
+        ];
+        assert_eq!(s.put_batch(&batch).unwrap(), PutOutcome { inserted: 3, already_present: 0 });
+        assert_eq!(s.put_batch(&batch).unwrap(), PutOutcome { inserted: 0, already_present: 3 });
+        assert_eq!(s.stats().unwrap(), Stats { articles: 3, entities: 3 });
+        let (list, total) = s.articles(&ArticleQuery { limit: 2, ..Default::default() }).unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].published.as_deref(), Some("2024-11-03"));
+        let (prk, n) = s.articles(&ArticleQuery { entity: Some("PRK".into()), ..Default::default() }).unwrap();
+        assert_eq!((prk.len(), n), (2, 2));
+        let ents = s.entities(&EntityQuery::default()).unwrap();
+        assert_eq!(ents[0].code.as_deref(), Some("PRK"));
+        assert_eq!((ents[0].mentions, ents[0].articles), (2, 2));
+        let ids: Vec<String> = batch.iter().map(|b| b.record.id.clone()).collect();
+        assert_eq!(s.existing(&ids).unwrap().len(), 3);
+        let got = s.get(&ids[0]).unwrap().unwrap();
+        assert_eq!(got, batch[0]);
+        assert!(s.get("nope").unwrap().is_none());
+        assert_eq!(s.ids_with_prefix(&ids[1][..4], 5).unwrap(), vec![ids[1].clone()]);
+        drop(s);
+        // reopen: data is still there
+        let s2 = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(s2.stats().unwrap().articles, 3);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join("sitrep.db")).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let e = SqliteStore::open(dir.path()).err().unwrap();
+        assert!(e.to_string().contains("upgrade sitrep"), "{e}");
+    }
+}
