@@ -16,7 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use sitrep_core::{Article, Pipeline, PipelineConfig};
-use sitrep_ingest::{input_bytes, Doc, DocError, ErrorKind, FieldMap, Origin, Reader, ReaderConfig};
+use sitrep_ingest::{
+    input_bytes, Doc, DocError, ErrorKind, FieldMap, Origin, Reader, ReaderConfig,
+};
 
 use crate::PipelineArgs;
 
@@ -50,7 +52,10 @@ pub fn pipeline_config(args: &PipelineArgs) -> Result<PipelineConfig> {
             let s = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read config file {}", p.display()))?;
             toml::from_str::<PipelineConfig>(&s).with_context(|| {
-                format!("invalid config file {}; `sitrep config` prints every valid setting", p.display())
+                format!(
+                    "invalid config file {}; `sitrep config` prints every valid setting",
+                    p.display()
+                )
             })?
         }
         None => PipelineConfig::default(),
@@ -71,7 +76,10 @@ pub fn reader(args: &PipelineArgs) -> Result<Reader> {
     if args.max_doc_bytes == 0 {
         anyhow::bail!("--max-doc-bytes must be greater than 0");
     }
-    Ok(Reader::new(ReaderConfig { fields, max_doc_bytes: args.max_doc_bytes }))
+    Ok(Reader::new(ReaderConfig {
+        fields,
+        max_doc_bytes: args.max_doc_bytes,
+    }))
 }
 
 fn progress_bar(args: &PipelineArgs, total: u64) -> ProgressBar {
@@ -109,15 +117,17 @@ pub fn drive(
     let pipeline = Pipeline::new(&config).context("cannot build the pipeline")?;
     let reader = reader(args)?;
     let threads = args.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let batch = args.batch.max(1);
     let start = Instant::now();
     let pb = progress_bar(args, input_bytes(&args.inputs));
     let progress = reader.progress();
     let mut errors_file = match &args.errors {
-        Some(p) => Some(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create errors file {}", p.display()))?,
-        )),
+        Some(p) => Some(BufWriter::new(File::create(p).with_context(|| {
+            format!("cannot create errors file {}", p.display())
+        })?)),
         None => None,
     };
 
@@ -130,10 +140,8 @@ pub fn drive(
                 Ok(d) => Item::Doc(d),
                 Err(e) => Item::Err(e),
             });
-            if chunk.len() >= batch {
-                if tx.send(std::mem::take(&mut chunk)).is_err() {
-                    return;
-                }
+            if chunk.len() >= batch && tx.send(std::mem::take(&mut chunk)).is_err() {
+                return;
             }
         }
         if !chunk.is_empty() {
@@ -206,7 +214,9 @@ pub fn drive(
             summary.written, summary.already_present, summary.failed
         ));
     }
-    producer.join().map_err(|_| anyhow::anyhow!("reader thread panicked"))?;
+    producer
+        .join()
+        .map_err(|_| anyhow::anyhow!("reader thread panicked"))?;
     if let Some(mut f) = errors_file {
         f.flush()?;
     }

@@ -38,14 +38,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(exit(&summary))
         }
-        Command::Ingest { pipeline, store, json } => {
+        Command::Ingest {
+            pipeline,
+            store,
+            json,
+        } => {
             let mut st = open_store(&store)?;
             let db = std::cell::RefCell::new(&mut st);
             let summary = drive(
                 &pipeline,
                 &mut |ids| Ok(db.borrow().existing(ids)?),
                 &mut |arts| {
-                    let batch: Vec<StoredArticle> = arts.iter().map(StoredArticle::from_article).collect();
+                    let batch: Vec<StoredArticle> =
+                        arts.iter().map(StoredArticle::from_article).collect();
                     let outcome = db.borrow_mut().put_batch(&batch)?;
                     Ok(outcome.already_present)
                 },
@@ -56,13 +61,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 v["articles_per_s"] = serde_json::json!(summary.articles_per_s());
                 println!("{}", serde_json::to_string(&v)?);
             } else if !pipeline.quiet {
-                eprintln!("{} into {}", summary_line("ingested", &summary), store.store.display());
+                eprintln!(
+                    "{} into {}",
+                    summary_line("ingested", &summary),
+                    store.store.display()
+                );
             }
             Ok(exit(&summary))
         }
-        Command::Articles { store, source, entity, since, until, limit, offset, json } => {
+        Command::Articles {
+            store,
+            source,
+            entity,
+            since,
+            until,
+            limit,
+            offset,
+            json,
+        } => {
             let st = open_existing(&store)?;
-            let q = ArticleQuery { source, entity, since, until, limit, offset };
+            let q = ArticleQuery {
+                source,
+                entity,
+                since,
+                until,
+                limit,
+                offset,
+            };
             let (list, total) = st.articles(&q)?;
             if json {
                 let out = std::io::stdout();
@@ -76,14 +101,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Show { id, store, json, raw } => {
+        Command::Show {
+            id,
+            store,
+            json,
+            raw,
+        } => {
             let st = open_existing(&store)?;
             let ids = st.ids_with_prefix(&id, 6)?;
             let full = match ids.len() {
-                0 => bail!("no article with id '{id}' in {}; `sitrep articles` lists ids", store.store.display()),
+                0 => bail!(
+                    "no article with id '{id}' in {}; `sitrep articles` lists ids",
+                    store.store.display()
+                ),
                 1 => ids[0].clone(),
                 _ if ids.contains(&id) => id.clone(),
-                _ => bail!("id prefix '{id}' is ambiguous ({}...); type more characters", ids.join(", ")),
+                _ => bail!(
+                    "id prefix '{id}' is ambiguous ({}...); type more characters",
+                    ids.join(", ")
+                ),
             };
             let a = st.get(&full)?.context("article vanished while reading")?;
             if json {
@@ -91,12 +127,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else if raw {
                 print!("{}", a.raw);
             } else {
-                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                 print!("{}", render::article(&a.record, color));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Entities { store, kind, limit, json } => {
+        Command::Entities {
+            store,
+            kind,
+            limit,
+            json,
+        } => {
             if let Some(k) = &kind {
                 if sitrep_core::model::EntityKind::parse(k).is_none() {
                     bail!("unknown --kind '{k}'; use person, country, organization, place, weapon or other");
@@ -180,6 +222,9 @@ mod tests {
 
     #[test]
     fn unknown_setting_is_an_error() {
-        assert!(toml::from_str::<sitrep_core::PipelineConfig>("[clean]\nremove_debri = false\n").is_err());
+        assert!(
+            toml::from_str::<sitrep_core::PipelineConfig>("[clean]\nremove_debri = false\n")
+                .is_err()
+        );
     }
 }

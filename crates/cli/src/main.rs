@@ -20,7 +20,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct StoreArgs {
     /// Store directory (SQLite database inside). Created on first ingest.
-    #[arg(long, env = "SITREP_STORE", default_value = "./sitrep-store", global = true)]
+    #[arg(
+        long,
+        env = "SITREP_STORE",
+        default_value = "./sitrep-store",
+        global = true
+    )]
     pub store: PathBuf,
 }
 

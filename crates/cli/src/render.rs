@@ -18,7 +18,11 @@ fn trunc(s: &str, n: usize) -> String {
 
 pub fn articles(list: &[ArticleSummary], total: usize, offset: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<16}  {:<10}  {:<18}  {:>5}  TITLE", "ID", "PUBLISHED", "SOURCE", "ENTS");
+    let _ = writeln!(
+        out,
+        "{:<16}  {:<10}  {:<18}  {:>5}  TITLE",
+        "ID", "PUBLISHED", "SOURCE", "ENTS"
+    );
     for a in list {
         let title = a.title.clone().unwrap_or_else(|| "(no title)".into());
         let _ = writeln!(
@@ -43,7 +47,11 @@ pub fn articles(list: &[ArticleSummary], total: usize, offset: usize) -> String 
 
 pub fn entities(list: &[EntityCount]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<12}  {:<8}  {:>8}  {:>8}  NAME", "KIND", "CODE", "MENTIONS", "ARTICLES");
+    let _ = writeln!(
+        out,
+        "{:<12}  {:<8}  {:>8}  {:>8}  NAME",
+        "KIND", "CODE", "MENTIONS", "ARTICLES"
+    );
     for e in list {
         let mut extra = String::new();
         if let Some(r) = &e.role {
@@ -81,7 +89,11 @@ fn color_of(kind: EntityKind) -> &'static str {
 /// The article text with entities and dates marked inline as `[mention|kind CODE]`, followed by
 /// the figures and quotes with their fields.
 pub fn article(r: &Record, color: bool) -> String {
-    let (dim, reset) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
+    let (dim, reset) = if color {
+        ("\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let mut out = String::new();
     let _ = writeln!(out, "id:        {}", r.id);
     let _ = writeln!(out, "title:     {}", r.title.as_deref().unwrap_or("-"));
@@ -89,7 +101,10 @@ pub fn article(r: &Record, color: bool) -> String {
         out,
         "published: {}{}",
         r.published.as_deref().unwrap_or("unknown"),
-        r.published_via.as_ref().map(|v| format!(" (from {v})")).unwrap_or_default()
+        r.published_via
+            .as_ref()
+            .map(|v| format!(" (from {v})"))
+            .unwrap_or_default()
     );
     let _ = writeln!(out, "source:    {}", r.source.as_deref().unwrap_or("-"));
     if let Some(u) = &r.url {
@@ -101,7 +116,12 @@ pub fn article(r: &Record, color: bool) -> String {
     let _ = writeln!(out, "language:  {}", r.lang.as_deref().unwrap_or("-"));
     if !r.removed.is_empty() {
         let rules: Vec<&str> = r.removed.iter().map(|x| x.rule.as_str()).collect();
-        let _ = writeln!(out, "cleaned:   removed {} piece(s): {}", rules.len(), rules.join(", "));
+        let _ = writeln!(
+            out,
+            "cleaned:   removed {} piece(s): {}",
+            rules.len(),
+            rules.join(", ")
+        );
     }
     let _ = writeln!(out);
 
@@ -171,7 +191,10 @@ pub fn article(r: &Record, color: bool) -> String {
                 "  “{}” — {}{}",
                 trunc(&q.text, 100),
                 q.speaker.as_deref().unwrap_or("(unattributed)"),
-                q.cue.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
+                q.cue
+                    .as_ref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
             );
         }
         out.push('\n');

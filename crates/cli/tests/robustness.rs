@@ -13,24 +13,50 @@ use common::*;
 fn one_bad_file_is_reported_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    std::fs::write(p.join("a.txt"), "Seoul and Ottawa agreed to meet again next year.").unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "Seoul and Ottawa agreed to meet again next year.",
+    )
+    .unwrap();
     std::fs::write(p.join("b.txt"), [0x00u8, 0x9f, 0x92, 0x96, 0x00]).unwrap();
     std::fs::write(p.join("c.txt"), b"Caf\xe9 owners in Kyiv reopened.").unwrap();
-    std::fs::write(p.join("d.jsonl"), "{\"id\":\"d1\",\"text\":\"Moscow said nothing.\"}\n{oops\n").unwrap();
+    std::fs::write(
+        p.join("d.jsonl"),
+        "{\"id\":\"d1\",\"text\":\"Moscow said nothing.\"}\n{oops\n",
+    )
+    .unwrap();
     std::fs::write(p.join("e.txt"), "").unwrap();
     let out = run(&["process", "--quiet", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3), "partial failure exit status");
     let recs = records(&out);
     assert_eq!(recs.len(), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("b.txt") && stderr.contains("binary"), "{stderr}");
-    assert!(stderr.contains("c.txt") && stderr.contains("UTF-8"), "{stderr}");
-    assert!(stderr.contains("d.jsonl line 2") && stderr.contains("malformed JSON"), "{stderr}");
-    assert!(stderr.contains("e.txt") && stderr.contains("empty"), "{stderr}");
+    assert!(
+        stderr.contains("b.txt") && stderr.contains("binary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c.txt") && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("d.jsonl line 2") && stderr.contains("malformed JSON"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("e.txt") && stderr.contains("empty"),
+        "{stderr}"
+    );
 
     // ingest says the same in its summary
     let store = tempfile::tempdir().unwrap();
-    let out = run(&["ingest", "--json", "--store", store.path().to_str().unwrap(), p.to_str().unwrap()]);
+    let out = run(&[
+        "ingest",
+        "--json",
+        "--store",
+        store.path().to_str().unwrap(),
+        p.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(3));
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["written"], 2);
@@ -43,21 +69,35 @@ fn huge_single_line_is_an_error_for_that_document_only() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("big.jsonl");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&f).unwrap());
-    writeln!(w, "{{\"id\":\"small-1\",\"text\":\"Kyiv said drones hit the port.\"}}").unwrap();
+    writeln!(
+        w,
+        "{{\"id\":\"small-1\",\"text\":\"Kyiv said drones hit the port.\"}}"
+    )
+    .unwrap();
     write!(w, "{{\"id\":\"huge\",\"text\":\"").unwrap();
     let chunk = "word ".repeat(1000);
     for _ in 0..(50 * 1024 * 1024 / chunk.len()) {
         w.write_all(chunk.as_bytes()).unwrap();
     }
     writeln!(w, "\"}}").unwrap();
-    writeln!(w, "{{\"id\":\"small-2\",\"text\":\"Seoul said it was watching.\"}}").unwrap();
+    writeln!(
+        w,
+        "{{\"id\":\"small-2\",\"text\":\"Seoul said it was watching.\"}}"
+    )
+    .unwrap();
     drop(w);
     let out = run(&["process", "--quiet", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
-    let ids: Vec<_> = records(&out).iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<_> = records(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, vec!["small-1", "small-2"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("line 2") && stderr.contains("--max-doc-bytes"), "{stderr}");
+    assert!(
+        stderr.contains("line 2") && stderr.contains("--max-doc-bytes"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -98,7 +138,14 @@ fn count_rows(db: &std::path::Path, sql: &str) -> i64 {
 
 /// Write `n` synthetic reports (templated sentences, unique per index) as JSONL.
 fn synthetic_corpus(path: &std::path::Path, n: usize) {
-    let countries = ["Canada", "South Korea", "Japan", "Germany", "Poland", "Ukraine"];
+    let countries = [
+        "Canada",
+        "South Korea",
+        "Japan",
+        "Germany",
+        "Poland",
+        "Ukraine",
+    ];
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     for i in 0..n {
         let c = countries[i % countries.len()];
@@ -120,7 +167,15 @@ fn kill_9_mid_ingest_then_rerun_stores_everything_once() {
     let store = dir.path().join("store");
     let db = store.join("sitrep.db");
     let mut child = bin()
-        .args(["ingest", "--quiet", "--batch", "50", "--threads", "1", "--store"])
+        .args([
+            "ingest",
+            "--quiet",
+            "--batch",
+            "50",
+            "--threads",
+            "1",
+            "--store",
+        ])
         .arg(&store)
         .arg(&input)
         .stdout(Stdio::null())
@@ -142,7 +197,10 @@ fn kill_9_mid_ingest_then_rerun_stores_everything_once() {
         if let Ok(Some(_)) = child.try_wait() {
             break;
         }
-        assert!(t0.elapsed() < Duration::from_secs(120), "ingest made no progress");
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "ingest made no progress"
+        );
     }
     let status = child.wait().unwrap();
     let committed = count_rows(&db, "SELECT count(*) FROM articles");
@@ -158,13 +216,25 @@ fn kill_9_mid_ingest_then_rerun_stores_everything_once() {
     );
     assert_eq!(torn, 0);
 
-    let out = bin().args(["ingest", "--json", "--store"]).arg(&store).arg(&input).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["ingest", "--json", "--store"])
+        .arg(&store)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["already_present"].as_i64().unwrap(), committed);
     assert_eq!(s["written"].as_i64().unwrap(), n as i64 - committed);
     assert_eq!(count_rows(&db, "SELECT count(*) FROM articles"), n as i64);
-    assert_eq!(count_rows(&db, "SELECT count(DISTINCT id) FROM articles"), n as i64);
+    assert_eq!(
+        count_rows(&db, "SELECT count(DISTINCT id) FROM articles"),
+        n as i64
+    );
     let torn = count_rows(
         &db,
         "SELECT count(*) FROM articles a WHERE a.n_entities != (SELECT count(*) FROM entities e WHERE e.article_id = a.id)",

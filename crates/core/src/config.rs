@@ -19,7 +19,9 @@ pub struct PipelineConfig {
 impl PipelineConfig {
     pub fn validate(&self) -> Result<(), Error> {
         if self.clean.max_bytes == 0 {
-            return Err(Error::Config("clean.max_bytes must be greater than 0".into()));
+            return Err(Error::Config(
+                "clean.max_bytes must be greater than 0".into(),
+            ));
         }
         Ok(())
     }
@@ -49,7 +51,10 @@ pub struct CleanConfig {
 
 impl Default for CleanConfig {
     fn default() -> Self {
-        CleanConfig { remove_debris: true, max_bytes: 2_000_000 }
+        CleanConfig {
+            remove_debris: true,
+            max_bytes: 2_000_000,
+        }
     }
 }
 
@@ -63,7 +68,10 @@ pub struct LanguageConfig {
 
 impl Default for LanguageConfig {
     fn default() -> Self {
-        LanguageConfig { enabled: true, sample_chars: 1000 }
+        LanguageConfig {
+            enabled: true,
+            sample_chars: 1000,
+        }
     }
 }
 
@@ -77,7 +85,10 @@ pub struct EntitiesConfig {
 
 impl Default for EntitiesConfig {
     fn default() -> Self {
-        EntitiesConfig { enabled: true, tagger: true }
+        EntitiesConfig {
+            enabled: true,
+            tagger: true,
+        }
     }
 }
 
@@ -92,6 +103,9 @@ pub struct DatesConfig {
 
 impl Default for DatesConfig {
     fn default() -> Self {
-        DatesConfig { enabled: true, assume_published: None }
+        DatesConfig {
+            enabled: true,
+            assume_published: None,
+        }
     }
 }

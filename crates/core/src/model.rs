@@ -224,7 +224,14 @@ impl Article {
         let id = meta.id.clone().unwrap_or_else(|| content_id(&raw));
         let text = raw.clone();
         let alignment = vec![(0, 0, text.len())];
-        Article { id, meta, raw, text, alignment, ..Default::default() }
+        Article {
+            id,
+            meta,
+            raw,
+            text,
+            alignment,
+            ..Default::default()
+        }
     }
 
     /// Map a byte offset in the clean text to the raw text.
@@ -273,7 +280,10 @@ impl Article {
         let sentences = self
             .sentences
             .iter()
-            .map(|s| Sentence { start: map.char(s.start), end: map.char(s.end) })
+            .map(|s| Sentence {
+                start: map.char(s.start),
+                end: map.char(s.end),
+            })
             .collect();
         Record {
             id: self.id.clone(),
@@ -373,7 +383,13 @@ mod tests {
 
     #[test]
     fn id_is_input_id_or_hash() {
-        let a = Article::new("x".into(), Meta { id: Some("abc".into()), ..Default::default() });
+        let a = Article::new(
+            "x".into(),
+            Meta {
+                id: Some("abc".into()),
+                ..Default::default()
+            },
+        );
         assert_eq!(a.id, "abc");
         let b = Article::new("x".into(), Meta::default());
         let c = Article::new("x".into(), Meta::default());

@@ -22,7 +22,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
     }
     if let Some(s) = start {
-        out.push(Token { start: s, end: text.len() });
+        out.push(Token {
+            start: s,
+            end: text.len(),
+        });
     }
     out
 }

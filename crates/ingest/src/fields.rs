@@ -26,7 +26,14 @@ impl Default for FieldMap {
             text: v(&["text", "body", "content", "maintext", "article", "story"]),
             id: v(&["id", "doc_id", "uuid", "guid"]),
             url: v(&["url", "link", "canonical_url"]),
-            source: v(&["source", "source_domain", "outlet", "domain", "publisher", "site"]),
+            source: v(&[
+                "source",
+                "source_domain",
+                "outlet",
+                "domain",
+                "publisher",
+                "site",
+            ]),
             published: v(&[
                 "published",
                 "published_at",
@@ -64,9 +71,9 @@ impl FieldMap {
 
     /// Parse `target=json_field`.
     pub fn set_pair(&mut self, pair: &str) -> Result<(), String> {
-        let (t, f) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("--field takes TARGET=JSON_FIELD (e.g. published=url_date), got '{pair}'"))?;
+        let (t, f) = pair.split_once('=').ok_or_else(|| {
+            format!("--field takes TARGET=JSON_FIELD (e.g. published=url_date), got '{pair}'")
+        })?;
         self.set(t.trim(), f.trim())
     }
 
@@ -117,7 +124,8 @@ mod tests {
         let mut m = FieldMap::default();
         m.set_pair("published=seen").unwrap();
         let obj: Map<String, Value> =
-            serde_json::from_str(r#"{"date":"2020-01-01","seen":"2021-02-02","text":"x"}"#).unwrap();
+            serde_json::from_str(r#"{"date":"2020-01-01","seen":"2021-02-02","text":"x"}"#)
+                .unwrap();
         assert_eq!(m.extract(&obj).1.published.as_deref(), Some("2021-02-02"));
         assert!(m.set_pair("nonsense").is_err());
         assert!(m.set_pair("body=x").is_err());

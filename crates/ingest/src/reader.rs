@@ -25,7 +25,10 @@ pub struct ReaderConfig {
 
 impl Default for ReaderConfig {
     fn default() -> Self {
-        ReaderConfig { fields: FieldMap::default(), max_doc_bytes: 8 * 1024 * 1024 }
+        ReaderConfig {
+            fields: FieldMap::default(),
+            max_doc_bytes: 8 * 1024 * 1024,
+        }
     }
 }
 
@@ -104,7 +107,10 @@ pub fn input_bytes(inputs: &[PathBuf]) -> u64 {
 }
 
 fn is_hidden(p: &Path) -> bool {
-    p.file_name().and_then(|n| n.to_str()).map(|n| n.starts_with('.')).unwrap_or(false)
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| n.starts_with('.'))
+        .unwrap_or(false)
 }
 
 /// Reads inputs into documents. See the crate docs for formats.
@@ -115,7 +121,10 @@ pub struct Reader {
 
 impl Reader {
     pub fn new(config: ReaderConfig) -> Self {
-        Reader { config, progress: Arc::new(AtomicU64::new(0)) }
+        Reader {
+            config,
+            progress: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     /// Bytes of input files consumed so far (compressed bytes for `.gz`), for progress bars.
@@ -163,7 +172,14 @@ impl<R: Read> Read for Counting<R> {
 }
 
 fn err(path: &str, line: Option<usize>, kind: ErrorKind, message: String) -> DocError {
-    DocError { origin: Origin { path: path.to_string(), line }, kind, message }
+    DocError {
+        origin: Origin {
+            path: path.to_string(),
+            line,
+        },
+        kind,
+        message,
+    }
 }
 
 fn strip_gz(name: &str) -> &str {
@@ -178,7 +194,11 @@ fn is_jsonl_name(name: &str) -> bool {
 /// Read one line of at most `max` bytes into `buf` (without the newline). Returns the number of
 /// bytes the line had (which may exceed `max`: then `buf` holds only the first `max` bytes) or
 /// `None` at end of input.
-fn read_line_bounded(r: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result<Option<usize>> {
+fn read_line_bounded(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<Option<usize>> {
     buf.clear();
     let mut total = 0usize;
     let mut any = false;
@@ -251,11 +271,20 @@ fn decode(bytes: Vec<u8>, path: &str, line: Option<usize>) -> Result<String, Doc
 impl Docs {
     fn open(&self, path: &Path) -> io::Result<Box<dyn BufRead>> {
         let file = File::open(path)?;
-        let counted = Counting { inner: file, counter: self.progress.clone() };
+        let counted = Counting {
+            inner: file,
+            counter: self.progress.clone(),
+        };
         let mut br = BufReader::with_capacity(1 << 16, counted);
-        let gz = br.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
+        let gz = br
+            .fill_buf()
+            .map(|b| b.starts_with(&[0x1f, 0x8b]))
+            .unwrap_or(false);
         if gz {
-            Ok(Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(br))))
+            Ok(Box::new(BufReader::with_capacity(
+                1 << 16,
+                MultiGzDecoder::new(br),
+            )))
         } else {
             Ok(Box::new(br))
         }
@@ -264,7 +293,9 @@ impl Docs {
     fn text_file(&self, path: &Path) -> Result<Doc, DocError> {
         let p = path.display().to_string();
         let max = self.config.max_doc_bytes;
-        let mut r = self.open(path).map_err(|e| err(&p, None, ErrorKind::Io, format!("cannot read: {e}")))?;
+        let mut r = self
+            .open(path)
+            .map_err(|e| err(&p, None, ErrorKind::Io, format!("cannot read: {e}")))?;
         let mut bytes = Vec::new();
         (&mut r)
             .take(max as u64 + 1)
@@ -280,13 +311,34 @@ impl Docs {
         }
         let raw = decode(bytes, &p, None)?;
         if raw.trim().is_empty() {
-            return Err(err(&p, None, ErrorKind::Empty, "empty document (no text)".into()));
+            return Err(err(
+                &p,
+                None,
+                ErrorKind::Empty,
+                "empty document (no text)".into(),
+            ));
         }
-        let meta = Meta { path: Some(p.clone()), ..Default::default() };
-        Ok(Doc { raw, meta, origin: Origin { path: p, line: None } })
+        let meta = Meta {
+            path: Some(p.clone()),
+            ..Default::default()
+        };
+        Ok(Doc {
+            raw,
+            meta,
+            origin: Origin {
+                path: p,
+                line: None,
+            },
+        })
     }
 
-    fn jsonl_line(&self, path: &str, line: usize, total: usize, buf: Vec<u8>) -> Option<Result<Doc, DocError>> {
+    fn jsonl_line(
+        &self,
+        path: &str,
+        line: usize,
+        total: usize,
+        buf: Vec<u8>,
+    ) -> Option<Result<Doc, DocError>> {
         let max = self.config.max_doc_bytes;
         if total > max {
             return Some(Err(err(
@@ -315,7 +367,12 @@ impl Docs {
             }
         };
         let Value::Object(obj) = value else {
-            return Some(Err(err(path, Some(line), ErrorKind::Json, "line is JSON but not an object".into())));
+            return Some(Err(err(
+                path,
+                Some(line),
+                ErrorKind::Json,
+                "line is JSON but not an object".into(),
+            )));
         };
         let (text, mut meta) = self.config.fields.extract(&obj);
         let Some(text) = text else {
@@ -332,7 +389,14 @@ impl Docs {
         if path != "-" {
             meta.path = Some(path.to_string());
         }
-        Some(Ok(Doc { raw: text, meta, origin: Origin { path: path.to_string(), line: Some(line) } }))
+        Some(Ok(Doc {
+            raw: text,
+            meta,
+            origin: Origin {
+                path: path.to_string(),
+                line: Some(line),
+            },
+        }))
     }
 }
 
@@ -343,7 +407,8 @@ impl Iterator for Docs {
         loop {
             if let Some(state) = self.current.as_mut() {
                 let mut buf = Vec::new();
-                match read_line_bounded(state.reader.as_mut(), &mut buf, self.config.max_doc_bytes) {
+                match read_line_bounded(state.reader.as_mut(), &mut buf, self.config.max_doc_bytes)
+                {
                     Ok(Some(total)) => {
                         state.line += 1;
                         let (path, line) = (state.path.clone(), state.line);
@@ -393,14 +458,30 @@ impl Iterator for Docs {
             }
             let p = path.display().to_string();
             if !path.exists() {
-                return Some(Err(err(&p, None, ErrorKind::Io, "no such file or directory".into())));
+                return Some(Err(err(
+                    &p,
+                    None,
+                    ErrorKind::Io,
+                    "no such file or directory".into(),
+                )));
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if is_jsonl_name(name) {
                 match self.open(&path) {
-                    Ok(reader) => self.current = Some(JsonlState { path: p, reader, line: 0 }),
+                    Ok(reader) => {
+                        self.current = Some(JsonlState {
+                            path: p,
+                            reader,
+                            line: 0,
+                        })
+                    }
                     Err(e) => {
-                        return Some(Err(err(&p, None, ErrorKind::Io, format!("cannot open: {e}"))))
+                        return Some(Err(err(
+                            &p,
+                            None,
+                            ErrorKind::Io,
+                            format!("cannot open: {e}"),
+                        )))
                     }
                 }
                 continue;
@@ -416,7 +497,10 @@ mod tests {
     use std::io::Write;
 
     fn read_all(inputs: &[PathBuf], max: usize) -> Vec<Result<Doc, DocError>> {
-        let r = Reader::new(ReaderConfig { max_doc_bytes: max, ..Default::default() });
+        let r = Reader::new(ReaderConfig {
+            max_doc_bytes: max,
+            ..Default::default()
+        });
         r.read(inputs).collect()
     }
 
@@ -464,7 +548,8 @@ mod tests {
     fn gzip_is_transparent() {
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("a.jsonl.gz");
-        let mut gz = flate2::write::GzEncoder::new(File::create(&f).unwrap(), flate2::Compression::fast());
+        let mut gz =
+            flate2::write::GzEncoder::new(File::create(&f).unwrap(), flate2::Compression::fast());
         writeln!(gz, "{{\"text\":\"hello\",\"source_domain\":\"cnn.com\"}}").unwrap();
         writeln!(gz, "{{\"text\":\"again\"}}").unwrap();
         gz.finish().unwrap();
@@ -488,7 +573,9 @@ mod tests {
         assert_eq!(buf.len(), 100);
         let n2 = read_line_bounded(&mut cur, &mut buf, 100).unwrap().unwrap();
         assert_eq!(n2, 16);
-        assert!(read_line_bounded(&mut cur, &mut buf, 100).unwrap().is_none());
+        assert!(read_line_bounded(&mut cur, &mut buf, 100)
+            .unwrap()
+            .is_none());
     }
 
     #[test]

@@ -42,11 +42,18 @@ pub enum StoreError {
     #[error("store database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("store holds a malformed record for article {id}: {source}")]
-    Record { id: String, source: serde_json::Error },
+    Record {
+        id: String,
+        source: serde_json::Error,
+    },
     #[error(
         "store at {path} has schema version {found}, newer than this sitrep understands ({expected}); upgrade sitrep"
     )]
-    Schema { path: String, found: i64, expected: i64 },
+    Schema {
+        path: String,
+        found: i64,
+        expected: i64,
+    },
 }
 
 /// What a store keeps of one article.
@@ -59,7 +66,10 @@ pub struct StoredArticle {
 
 impl StoredArticle {
     pub fn from_article(a: &Article) -> Self {
-        StoredArticle { record: a.to_record(), raw: a.raw.clone() }
+        StoredArticle {
+            record: a.to_record(),
+            raw: a.raw.clone(),
+        }
     }
 }
 

@@ -56,8 +56,12 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Open (creating if needed) the store in directory `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let open_err = |m: String| StoreError::Open { path: dir.display().to_string(), message: m };
-        std::fs::create_dir_all(dir).map_err(|e| open_err(format!("{e}; check the --store path")))?;
+        let open_err = |m: String| StoreError::Open {
+            path: dir.display().to_string(),
+            message: m,
+        };
+        std::fs::create_dir_all(dir)
+            .map_err(|e| open_err(format!("{e}; check the --store path")))?;
         let path = dir.join("sitrep.db");
         let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
@@ -88,12 +92,17 @@ impl SqliteStore {
     pub fn in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA_V1)?;
-        Ok(SqliteStore { conn, path: PathBuf::from(":memory:") })
+        Ok(SqliteStore {
+            conn,
+            path: PathBuf::from(":memory:"),
+        })
     }
 }
 
 fn entity_key(code: &Option<String>, name: &Option<String>, text: &str) -> String {
-    code.clone().or_else(|| name.clone()).unwrap_or_else(|| text.to_lowercase())
+    code.clone()
+        .or_else(|| name.clone())
+        .unwrap_or_else(|| text.to_lowercase())
 }
 
 impl Store for SqliteStore {
@@ -126,8 +135,10 @@ impl Store for SqliteStore {
             )?;
             for a in batch {
                 let r = &a.record;
-                let json = serde_json::to_string(r)
-                    .map_err(|e| StoreError::Record { id: r.id.clone(), source: e })?;
+                let json = serde_json::to_string(r).map_err(|e| StoreError::Record {
+                    id: r.id.clone(),
+                    source: e,
+                })?;
                 let n = ins.execute(params![
                     r.id,
                     r.source,
@@ -178,15 +189,20 @@ impl Store for SqliteStore {
     fn get(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         let row: Option<(String, String)> = self
             .conn
-            .query_row("SELECT record, raw FROM articles WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT record, raw FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         match row {
             None => Ok(None),
             Some((json, raw)) => {
-                let record: Record = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Record { id: id.to_string(), source: e })?;
+                let record: Record =
+                    serde_json::from_str(&json).map_err(|e| StoreError::Record {
+                        id: id.to_string(),
+                        source: e,
+                    })?;
                 Ok(Some(StoredArticle { record, raw }))
             }
         }
@@ -213,13 +229,21 @@ impl Store for SqliteStore {
             args.push(e.clone());
             args.push(e.clone());
         }
-        let where_sql = if wh.is_empty() { String::new() } else { format!("WHERE {}", wh.join(" AND ")) };
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", wh.join(" AND "))
+        };
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM articles a {where_sql}"),
             params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
-        let limit = if q.limit == 0 { i64::MAX } else { q.limit as i64 };
+        let limit = if q.limit == 0 {
+            i64::MAX
+        } else {
+            q.limit as i64
+        };
         let sql = format!(
             "SELECT a.id, a.published, a.source, a.title, a.url, a.lang, length(a.text), a.n_entities
              FROM articles a {where_sql}
@@ -244,7 +268,11 @@ impl Store for SqliteStore {
     }
 
     fn entities(&self, q: &EntityQuery) -> Result<Vec<EntityCount>, StoreError> {
-        let limit = if q.limit == 0 { i64::MAX } else { q.limit as i64 };
+        let limit = if q.limit == 0 {
+            i64::MAX
+        } else {
+            q.limit as i64
+        };
         let (filter, args): (&str, Vec<String>) = match &q.kind {
             Some(k) => ("WHERE kind = ?1", vec![k.clone()]),
             None => ("", vec![]),
@@ -276,9 +304,16 @@ impl Store for SqliteStore {
     }
 
     fn stats(&self) -> Result<Stats, StoreError> {
-        let articles: i64 = self.conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
-        let entities: i64 = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
-        Ok(Stats { articles: articles as usize, entities: entities as usize })
+        let articles: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        let entities: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+        Ok(Stats {
+            articles: articles as usize,
+            entities: entities as usize,
+        })
     }
 }
 
@@ -318,14 +353,42 @@ mod tests {
             art("two", Some("2024-11-03"), &["PRK"]),
             art("three", None, &[]),
         ];
-        assert_eq!(s.put_batch(&batch).unwrap(), PutOutcome { inserted: 3, already_present: 0 });
-        assert_eq!(s.put_batch(&batch).unwrap(), PutOutcome { inserted: 0, already_present: 3 });
-        assert_eq!(s.stats().unwrap(), Stats { articles: 3, entities: 3 });
-        let (list, total) = s.articles(&ArticleQuery { limit: 2, ..Default::default() }).unwrap();
+        assert_eq!(
+            s.put_batch(&batch).unwrap(),
+            PutOutcome {
+                inserted: 3,
+                already_present: 0
+            }
+        );
+        assert_eq!(
+            s.put_batch(&batch).unwrap(),
+            PutOutcome {
+                inserted: 0,
+                already_present: 3
+            }
+        );
+        assert_eq!(
+            s.stats().unwrap(),
+            Stats {
+                articles: 3,
+                entities: 3
+            }
+        );
+        let (list, total) = s
+            .articles(&ArticleQuery {
+                limit: 2,
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(total, 3);
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].published.as_deref(), Some("2024-11-03"));
-        let (prk, n) = s.articles(&ArticleQuery { entity: Some("PRK".into()), ..Default::default() }).unwrap();
+        let (prk, n) = s
+            .articles(&ArticleQuery {
+                entity: Some("PRK".into()),
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!((prk.len(), n), (2, 2));
         let ents = s.entities(&EntityQuery::default()).unwrap();
         assert_eq!(ents[0].code.as_deref(), Some("PRK"));
@@ -335,7 +398,10 @@ mod tests {
         let got = s.get(&ids[0]).unwrap().unwrap();
         assert_eq!(got, batch[0]);
         assert!(s.get("nope").unwrap().is_none());
-        assert_eq!(s.ids_with_prefix(&ids[1][..4], 5).unwrap(), vec![ids[1].clone()]);
+        assert_eq!(
+            s.ids_with_prefix(&ids[1][..4], 5).unwrap(),
+            vec![ids[1].clone()]
+        );
         drop(s);
         // reopen: data is still there
         let s2 = SqliteStore::open(dir.path()).unwrap();

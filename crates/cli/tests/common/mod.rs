@@ -9,7 +9,10 @@ pub fn bin() -> Command {
 }
 
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// `$SITREP_SHARED/data` or `../shared/data` beside the repository, if present.
@@ -22,7 +25,10 @@ pub fn shared_data() -> Option<PathBuf> {
     if d.is_dir() {
         Some(d)
     } else {
-        eprintln!("note: shared data not found at {}; skipping data-gated test", d.display());
+        eprintln!(
+            "note: shared data not found at {}; skipping data-gated test",
+            d.display()
+        );
         None
     }
 }
@@ -40,5 +46,8 @@ pub fn records(out: &Output) -> Vec<serde_json::Value> {
 
 /// `text[start:end]` in characters, as Python would slice it.
 pub fn slice(text: &str, start: u64, end: u64) -> String {
-    text.chars().skip(start as usize).take((end - start) as usize).collect()
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
 }

@@ -34,7 +34,10 @@ pub struct Clean {
 
 impl Clean {
     pub fn new(config: &CleanConfig) -> Self {
-        Clean { remove_debris: config.remove_debris, max_bytes: config.max_bytes }
+        Clean {
+            remove_debris: config.remove_debris,
+            max_bytes: config.max_bytes,
+        }
     }
 }
 
@@ -135,7 +138,11 @@ impl Stage for Clean {
                     article.meta.source = Some(outlet.to_string());
                 }
             }
-            removed.push(Removed { raw_start: 0, raw_end: m.end(), rule: "dateline".into() });
+            removed.push(Removed {
+                raw_start: 0,
+                raw_end: m.end(),
+                rule: "dateline".into(),
+            });
             start = m.end();
         }
         if let Some(c) = r.outlet_prefix.captures(&raw[start..]) {
@@ -143,7 +150,11 @@ impl Stage for Clean {
             if article.meta.source.is_none() {
                 article.meta.source = Some(c[1].to_string());
             }
-            removed.push(Removed { raw_start: start, raw_end: start + m.end(), rule: "outlet-prefix".into() });
+            removed.push(Removed {
+                raw_start: start,
+                raw_end: start + m.end(),
+                rule: "outlet-prefix".into(),
+            });
             start += m.end();
         }
 
@@ -151,28 +162,35 @@ impl Stage for Clean {
         let mut lines: Vec<(usize, usize)> = Vec::new();
         let mut pos = start;
         while pos < raw.len() {
-            let end = raw[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(raw.len());
+            let end = raw[pos..]
+                .find('\n')
+                .map(|i| pos + i + 1)
+                .unwrap_or(raw.len());
             lines.push((pos, end));
             pos = end;
         }
         let content = |i: usize| raw[lines[i].0..lines[i].1].trim();
         let mut drop: Vec<Option<&'static str>> = vec![None; lines.len()];
         if self.remove_debris {
-            for i in 0..lines.len() {
+            for (i, slot) in drop.iter_mut().enumerate() {
                 let s = content(i);
                 if s.is_empty() {
                     continue;
                 }
                 let words = word_count(s);
-                if words <= 14 && (r.photo.is_match(s) || (r.photo_inline.is_match(s) && !ends_with_terminal_period(s))) {
-                    drop[i] = Some("photo-credit");
+                if words <= 14
+                    && (r.photo.is_match(s)
+                        || (r.photo_inline.is_match(s) && !ends_with_terminal_period(s)))
+                {
+                    *slot = Some("photo-credit");
                 } else if words <= 12 && r.prompt.is_match(s) {
-                    drop[i] = Some("prompt");
+                    *slot = Some("prompt");
                 }
             }
             // Stray headlines need their neighbours, so run after the simple rules.
-            let nonblank: Vec<usize> =
-                (0..lines.len()).filter(|&i| !content(i).is_empty() && drop[i].is_none()).collect();
+            let nonblank: Vec<usize> = (0..lines.len())
+                .filter(|&i| !content(i).is_empty() && drop[i].is_none())
+                .collect();
             for (k, &i) in nonblank.iter().enumerate() {
                 if k == 0 || k + 1 == nonblank.len() {
                     continue;
@@ -194,24 +212,29 @@ impl Stage for Clean {
         // Assemble kept segments, dropping control characters and extra blank lines.
         let mut text = String::with_capacity(raw.len() - start);
         let mut alignment: Vec<(usize, usize, usize)> = Vec::new();
-        let push = |text: &mut String, alignment: &mut Vec<(usize, usize, usize)>, a: usize, b: usize| {
-            if a >= b {
-                return;
-            }
-            if let Some(last) = alignment.last_mut() {
-                if last.1 + last.2 == a && last.0 + last.2 == text.len() {
-                    last.2 += b - a;
-                    text.push_str(&raw[a..b]);
+        let push =
+            |text: &mut String, alignment: &mut Vec<(usize, usize, usize)>, a: usize, b: usize| {
+                if a >= b {
                     return;
                 }
-            }
-            alignment.push((text.len(), a, b - a));
-            text.push_str(&raw[a..b]);
-        };
+                if let Some(last) = alignment.last_mut() {
+                    if last.1 + last.2 == a && last.0 + last.2 == text.len() {
+                        last.2 += b - a;
+                        text.push_str(&raw[a..b]);
+                        return;
+                    }
+                }
+                alignment.push((text.len(), a, b - a));
+                text.push_str(&raw[a..b]);
+            };
         let mut blank_run = 0usize;
         for (i, &(a, b)) in lines.iter().enumerate() {
             if let Some(rule) = drop[i] {
-                removed.push(Removed { raw_start: a, raw_end: b, rule: rule.into() });
+                removed.push(Removed {
+                    raw_start: a,
+                    raw_end: b,
+                    rule: rule.into(),
+                });
                 continue;
             }
             let is_blank = raw[a..b].trim().is_empty();
@@ -219,7 +242,11 @@ impl Stage for Clean {
                 blank_run += 1;
                 // keep a single blank line between paragraphs; never lead with blanks
                 if blank_run > 1 || text.is_empty() {
-                    removed.push(Removed { raw_start: a, raw_end: b, rule: "blank-lines".into() });
+                    removed.push(Removed {
+                        raw_start: a,
+                        raw_end: b,
+                        rule: "blank-lines".into(),
+                    });
                     continue;
                 }
             } else {
@@ -231,7 +258,11 @@ impl Stage for Clean {
                 let at = a + off;
                 if ch.is_control() && ch != '\n' && ch != '\t' {
                     push(&mut text, &mut alignment, seg_start, at);
-                    removed.push(Removed { raw_start: at, raw_end: at + ch.len_utf8(), rule: "control".into() });
+                    removed.push(Removed {
+                        raw_start: at,
+                        raw_end: at + ch.len_utf8(),
+                        rule: "control".into(),
+                    });
                     seg_start = at + ch.len_utf8();
                 }
             }
@@ -241,7 +272,11 @@ impl Stage for Clean {
         let trimmed = text.trim_end().len();
         if trimmed < text.len() {
             let raw_at = raw_offset(&alignment, trimmed);
-            removed.push(Removed { raw_start: raw_at, raw_end: raw.len(), rule: "blank-lines".into() });
+            removed.push(Removed {
+                raw_start: raw_at,
+                raw_end: raw.len(),
+                rule: "blank-lines".into(),
+            });
             text.truncate(trimmed);
             cut_alignment(&mut alignment, trimmed);
         }
@@ -254,7 +289,11 @@ impl Stage for Clean {
                 cut = p;
             }
             let raw_at = raw_offset(&alignment, cut);
-            removed.push(Removed { raw_start: raw_at, raw_end: raw.len(), rule: "truncated".into() });
+            removed.push(Removed {
+                raw_start: raw_at,
+                raw_end: raw.len(),
+                rule: "truncated".into(),
+            });
             text.truncate(cut);
             cut_alignment(&mut alignment, cut);
         }
@@ -339,7 +378,10 @@ mod tests {
     fn outlet_prefix_and_input_date() {
         let mut a = Article::new(
             "WNAM REPORT: Seoul and Ottawa agreed to hold talks every year.".into(),
-            Meta { published: Some("2024-11-03T08:00:00Z".into()), ..Default::default() },
+            Meta {
+                published: Some("2024-11-03T08:00:00Z".into()),
+                ..Default::default()
+            },
         );
         Clean::new(&CleanConfig::default()).process(&mut a);
         assert_eq!(a.text, "Seoul and Ottawa agreed to hold talks every year.");
@@ -376,7 +418,11 @@ mod tests {
     fn truncates_at_paragraph() {
         let raw = format!("{}\n\n{}", "a ".repeat(50), "b ".repeat(100));
         let mut a = Article::new(raw, Meta::default());
-        Clean::new(&CleanConfig { remove_debris: true, max_bytes: 120 }).process(&mut a);
+        Clean::new(&CleanConfig {
+            remove_debris: true,
+            max_bytes: 120,
+        })
+        .process(&mut a);
         assert!(a.text.len() <= 120);
         assert!(a.removed.iter().any(|r| r.rule == "truncated"));
     }

@@ -49,12 +49,18 @@ impl Language {
                 "language.sample_chars must be at least 20 for a useful guess".into(),
             ));
         }
-        Ok(Language { sample_chars: config.sample_chars })
+        Ok(Language {
+            sample_chars: config.sample_chars,
+        })
     }
 
     /// Detect the language of a piece of text (ISO 639-1), or `None` when unsure.
     pub fn detect(&self, text: &str) -> Option<String> {
-        let end = text.char_indices().nth(self.sample_chars).map(|(i, _)| i).unwrap_or(text.len());
+        let end = text
+            .char_indices()
+            .nth(self.sample_chars)
+            .map(|(i, _)| i)
+            .unwrap_or(text.len());
         let sample = &text[..end];
         if !sample.chars().any(|c| c.is_alphabetic()) {
             return None;
@@ -81,10 +87,24 @@ mod tests {
     #[test]
     fn detects_short_texts() {
         let l = Language::new(&LanguageConfig::default()).unwrap();
-        assert_eq!(l.detect("North Korea sent troops to Russia.").as_deref(), Some("en"));
-        assert_eq!(l.detect("Північна Корея надіслала війська до Росії.").as_deref(), Some("uk"));
-        assert_eq!(l.detect("Северная Корея отправила войска в Россию.").as_deref(), Some("ru"));
-        assert_eq!(l.detect("북한이 러시아에 군대를 보냈다.").as_deref(), Some("ko"));
+        assert_eq!(
+            l.detect("North Korea sent troops to Russia.").as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            l.detect("Північна Корея надіслала війська до Росії.")
+                .as_deref(),
+            Some("uk")
+        );
+        assert_eq!(
+            l.detect("Северная Корея отправила войска в Россию.")
+                .as_deref(),
+            Some("ru")
+        );
+        assert_eq!(
+            l.detect("북한이 러시아에 군대를 보냈다.").as_deref(),
+            Some("ko")
+        );
         assert_eq!(l.detect("12 345 678").as_deref(), None);
         assert_eq!(l.detect("").as_deref(), None);
     }

@@ -48,14 +48,74 @@ const TITLES: &[&str] = &[
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
-const NEVER_END: &[&str] = &["no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "art", "fig", "ch", "vol", "pp", "est", "ca"];
-const SOFT: &[&str] = &["inc", "corp", "ltd", "co", "bros", "etc", "ave", "blvd", "dept", "univ", "al", "plc", "llc"];
+const NEVER_END: &[&str] = &[
+    "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "art", "fig", "ch", "vol", "pp", "est",
+    "ca",
+];
+const SOFT: &[&str] = &[
+    "inc", "corp", "ltd", "co", "bros", "etc", "ave", "blvd", "dept", "univ", "al", "plc", "llc",
+];
 const OPENERS: &[&str] = &[
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And", "Or", "So", "In",
-    "On", "At", "This", "That", "These", "Those", "There", "His", "Her", "Their", "Its", "Our",
-    "As", "After", "Before", "When", "While", "If", "Officials", "Some", "Many", "Both", "Meanwhile",
-    "However", "Yet", "Still", "Then", "Now", "Last", "Earlier", "Later", "Since", "According",
-    "For", "With", "By", "From", "One", "Two", "No", "Not", "What", "Who", "Why", "How",
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "But",
+    "And",
+    "Or",
+    "So",
+    "In",
+    "On",
+    "At",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "As",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "If",
+    "Officials",
+    "Some",
+    "Many",
+    "Both",
+    "Meanwhile",
+    "However",
+    "Yet",
+    "Still",
+    "Then",
+    "Now",
+    "Last",
+    "Earlier",
+    "Later",
+    "Since",
+    "According",
+    "For",
+    "With",
+    "By",
+    "From",
+    "One",
+    "Two",
+    "No",
+    "Not",
+    "What",
+    "Who",
+    "Why",
+    "How",
 ];
 
 fn is_closer(c: char) -> bool {
@@ -85,7 +145,10 @@ fn push_trimmed(text: &str, a: usize, b: usize, out: &mut Vec<Sentence>) {
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
     if lead + trail < s.len() {
-        out.push(Sentence { start: a + lead, end: b - trail });
+        out.push(Sentence {
+            start: a + lead,
+            end: b - trail,
+        });
     }
 }
 
@@ -116,14 +179,22 @@ fn split_line(text: &str, from: usize, to: usize, out: &mut Vec<Sentence>) {
         }
         let next_word_start = end + ws;
         let mut next_chars = line[next_word_start..].chars();
-        let Some(mut nc) = next_chars.next() else { continue };
+        let Some(mut nc) = next_chars.next() else {
+            continue;
+        };
         if is_opener(nc) {
             nc = next_chars.next().unwrap_or(' ');
         }
-        if !(nc.is_uppercase() || nc.is_ascii_digit() || !nc.is_alphabetic() && !nc.is_whitespace() && nc != ',' && nc != ';') {
+        if !(nc.is_uppercase()
+            || nc.is_ascii_digit()
+            || !nc.is_alphabetic() && !nc.is_whitespace() && nc != ',' && nc != ';')
+        {
             continue;
         }
-        if c == '.' && bytes.get(i + 1).is_none_or(|&b| b != b'.') && !period_ends(line, i, &line[next_word_start..]) {
+        if c == '.'
+            && bytes.get(i + 1).is_none_or(|&b| b != b'.')
+            && !period_ends(line, i, &line[next_word_start..])
+        {
             continue;
         }
         push_trimmed(text, from + start, from + end, out);
@@ -199,7 +270,10 @@ mod tests {
     #[test]
     fn acronym_at_end_splits_before_opener() {
         let t = "The troops arrived in the U.S. They left on Friday.";
-        assert_eq!(sents(t), vec!["The troops arrived in the U.S.", "They left on Friday."]);
+        assert_eq!(
+            sents(t),
+            vec!["The troops arrived in the U.S.", "They left on Friday."]
+        );
     }
 
     #[test]
@@ -207,19 +281,39 @@ mod tests {
         let t = "“We condemn this,” the statement reads. “It must stop.” Kirby said so. \"Why?\" he asked.";
         assert_eq!(
             sents(t),
-            vec!["“We condemn this,” the statement reads.", "“It must stop.”", "Kirby said so.", "\"Why?\" he asked."]
+            vec![
+                "“We condemn this,” the statement reads.",
+                "“It must stop.”",
+                "Kirby said so.",
+                "\"Why?\" he asked."
+            ]
         );
     }
 
     #[test]
     fn lines_are_boundaries_and_initials_hold() {
         let t = "N. Korea fired a missile\nSeoul said J. Smith saw it. Then it fell.";
-        assert_eq!(sents(t), vec!["N. Korea fired a missile", "Seoul said J. Smith saw it.", "Then it fell."]);
+        assert_eq!(
+            sents(t),
+            vec![
+                "N. Korea fired a missile",
+                "Seoul said J. Smith saw it.",
+                "Then it fell."
+            ]
+        );
     }
 
     #[test]
     fn no_empty_and_in_bounds() {
-        for t in ["", "   ", "...", ". . .", "a. b. c.", "Ünïcode… Ok. “”", "x.\n\n\ny"] {
+        for t in [
+            "",
+            "   ",
+            "...",
+            ". . .",
+            "a. b. c.",
+            "Ünïcode… Ok. “”",
+            "x.\n\n\ny",
+        ] {
             for s in split(t) {
                 assert!(s.start < s.end && s.end <= t.len());
                 assert!(!t[s.start..s.end].trim().is_empty());
