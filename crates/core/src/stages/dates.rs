@@ -401,6 +401,9 @@ const CONTEXT: &[&str] = &[
     "circa", "for", "on", "as", "than", "fiscal",
 ];
 
+/// Words before an attributive year ("the 1996 campaign").
+const YEAR_DETERMINERS: &[&str] = &["the", "a", "an", "its", "his", "her", "their", "our", "whose", "due", "into", "both"];
+
 /// Is a bare month or year at `start` in a date context?
 fn date_context(text: &str, start: usize, end: usize, is_year: bool) -> bool {
     let Some((wstart, w)) = word_before(text, start) else {
@@ -416,6 +419,10 @@ fn date_context(text: &str, start: usize, end: usize, is_year: bool) -> bool {
     };
     let ok = if CONTEXT.contains(&w.as_str()) || w.starts_with("mid-") {
         true
+    } else if is_year && (YEAR_DETERMINERS.contains(&w.as_str()) || w.ends_with("'s") || w.ends_with("’s")) {
+        // "the 1996 Olympic bombing", "the company's 1989 results": an attributive year,
+        // when a word follows
+        return word_after(text, end).is_some();
     } else if w == "and" || w == "or" || w == "-" || w == "through" {
         // "April and May", "2020 and 2021": the word before must itself be a date word
         match word_before(text, wstart) {
@@ -821,6 +828,12 @@ fn tense(ctx: &Ctx) -> Tense {
             Tense::Future
         } else if w == "held" && k > 0 && matches!(&text[words[k - 1].0..words[k - 1].1], "be" | "been") {
             Tense::Future
+        } else if k + 1 == before_count
+            && (matches!(w, "by" | "until" | "till")
+                || (w == "as" && k > 0 && text[words[k - 1].0..words[k - 1].1].eq_ignore_ascii_case("soon")))
+        {
+            // "by Jan. 14", "until Tuesday", "as soon as Tuesday": a deadline ahead
+            Tense::Future
         } else if PAST.contains(&w) {
             Tense::Past
         } else if w.len() > 4 && w.ends_with("ed") {
@@ -863,6 +876,14 @@ fn add_months(y: i32, m: u32, delta: i64) -> (i32, u32) {
     ((total.div_euclid(12)) as i32, (total.rem_euclid(12) + 1) as u32)
 }
 
+/// A tense cue moves a year-less day to the past or future occurrence only when that one is at
+/// most this many days from publication; further off, the nearest occurrence wins.
+const DAY_TENSE_REACH: i64 = 250;
+/// The same for a bare month, in months.
+const MONTH_TENSE_REACH: i32 = 9;
+/// A bare month with no tense cue: nearest occurrence (true) or latest on or before (false).
+const MONTH_NEAREST: bool = false;
+
 type Resolved = (Option<String>, Precision, bool, Option<NaiveDate>);
 
 /// (value, precision, relative, day for the anaphora anchor)
@@ -878,10 +899,14 @@ fn resolve(kind: &Kind, published: Option<NaiveDate>, anchor: Option<NaiveDate>,
                 let cands: Vec<NaiveDate> = (p.year() - 1..=p.year() + 1)
                     .filter_map(|y| NaiveDate::from_ymd_opt(y, month, d))
                     .collect();
+                let past = cands.iter().rev().find(|&&c| c <= p).copied();
+                let future = cands.iter().find(|&&c| c >= p).copied();
+                let dist = |c: Option<NaiveDate>| c.map(|c| (c - p).num_days().abs()).unwrap_or(i64::MAX);
+                let nearest = if dist(past) <= dist(future) { past } else { future };
                 match tense(ctx) {
-                    Tense::Past => cands.iter().rev().find(|&&c| c <= p).copied(),
-                    Tense::Future => cands.iter().find(|&&c| c >= p).copied(),
-                    Tense::Unknown => cands.iter().min_by_key(|&&c| (c - p).num_days().abs()).copied(),
+                    Tense::Past if dist(past) <= DAY_TENSE_REACH => past,
+                    Tense::Future if dist(future) <= DAY_TENSE_REACH => future,
+                    _ => nearest,
                 }
             });
             day(v, true)
@@ -896,10 +921,18 @@ fn resolve(kind: &Kind, published: Option<NaiveDate>, anchor: Option<NaiveDate>,
                         Some(Rel::Last) => if month < pm { py } else { py - 1 },
                         Some(Rel::Next) => if month > pm { py } else { py + 1 },
                         Some(Rel::This) => py,
-                        None => match tense(ctx) {
-                            Tense::Future => if month >= pm { py } else { py + 1 },
-                            _ => if month <= pm { py } else { py - 1 },
-                        },
+                        None => {
+                            let past = if month <= pm { py } else { py - 1 };
+                            let future = if month >= pm { py } else { py + 1 };
+                            let dist = |y: i32| ((y * 12 + month as i32) - (py * 12 + pm as i32)).abs();
+                            match tense(ctx) {
+                                Tense::Future if dist(future) <= MONTH_TENSE_REACH => future,
+                                Tense::Past if dist(past) <= MONTH_TENSE_REACH => past,
+                                Tense::Unknown if MONTH_NEAREST && dist(future) < dist(past) => future,
+                                Tense::Unknown => past,
+                                _ => if dist(past) <= dist(future) { past } else { future },
+                            }
+                        }
                     }
                 };
                 fmt_month(y, month)
