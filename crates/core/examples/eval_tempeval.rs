@@ -7,6 +7,8 @@
 //! cargo run --release -p sitrep-core --example eval_tempeval -- --speed 5000  # throughput
 //! ```
 //!
+//! With `SITREP_DATES_DUMP=1`, `--speed` also prints every mention with its context.
+//!
 //! Data comes from `$SITREP_SHARED/data` when set, else `../shared/data`.
 
 use std::io::{BufRead, BufReader};
@@ -39,7 +41,10 @@ fn main() -> ExitCode {
         }
     }
     if args.iter().any(|a| a == "--json") {
-        println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serialises")
+        );
     } else {
         print!("{}", tempeval::table(&report));
     }
@@ -60,15 +65,43 @@ fn speed(data: &std::path::Path, n: usize) -> ExitCode {
     let mut docs: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
     for line in reader.lines() {
         let Ok(line) = line else { break };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-        let text = v.get("text").and_then(|t| t.as_str()).unwrap_or_default().to_string();
-        let date = v
-            .get("url_date")
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let text = v
+            .get("text")
             .and_then(|t| t.as_str())
-            .and_then(|s| chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok());
+            .unwrap_or_default()
+            .to_string();
+        let date = v.get("url_date").and_then(|t| t.as_str()).and_then(|s| {
+            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+        });
         docs.push((text, date));
         if docs.len() >= n {
             break;
+        }
+    }
+    if std::env::var_os("SITREP_DATES_DUMP").is_some() {
+        for (text, date) in &docs {
+            for m in extract(text, *date) {
+                let mut a = m.start.saturating_sub(50);
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                let mut b = (m.end + 50).min(text.len());
+                while !text.is_char_boundary(b) {
+                    b += 1;
+                }
+                println!(
+                    "{:?}\t{:?}\t{:?}\t{}[{}]{}",
+                    date.map(|d| d.to_string()),
+                    m.value,
+                    m.precision,
+                    &text[a..m.start].replace('\n', " "),
+                    m.text,
+                    &text[m.end..b].replace('\n', " ")
+                );
+            }
         }
     }
     let bytes: usize = docs.iter().map(|d| d.0.len()).sum();

@@ -122,8 +122,14 @@ pub fn parse_tml(name: &str, src: &str) -> Result<Doc, String> {
     let dct_val = attr(dct_el, "value").ok_or_else(|| format!("{name}: <DCT> has no value"))?;
     let dct = NaiveDate::parse_from_str(dct_val.get(..10).unwrap_or(&dct_val), "%Y-%m-%d")
         .map_err(|e| format!("{name}: DCT value {dct_val:?}: {e}"))?;
-    let open = src.find("<TEXT>").ok_or_else(|| format!("{name}: no <TEXT> element"))? + "<TEXT>".len();
-    let close = src[open..].find("</TEXT>").ok_or_else(|| format!("{name}: no </TEXT>"))? + open;
+    let open = src
+        .find("<TEXT>")
+        .ok_or_else(|| format!("{name}: no <TEXT> element"))?
+        + "<TEXT>".len();
+    let close = src[open..]
+        .find("</TEXT>")
+        .ok_or_else(|| format!("{name}: no </TEXT>"))?
+        + open;
     let body = &src[open..close];
 
     let mut text = String::with_capacity(body.len());
@@ -146,7 +152,12 @@ pub fn parse_tml(name: &str, src: &str) -> Result<Doc, String> {
             }
         } else if tag.starts_with("/TIMEX3") {
             if let Some((start, kind, value)) = stack.pop() {
-                timexes.push(GoldTimex { start, end: text.len(), kind, value });
+                timexes.push(GoldTimex {
+                    start,
+                    end: text.len(),
+                    kind,
+                    value,
+                });
             }
         }
         rest = &rest[lt + gt + 1..];
@@ -163,7 +174,12 @@ pub fn parse_tml(name: &str, src: &str) -> Result<Doc, String> {
         }
     }
     timexes.sort_by_key(|t| (t.start, t.end));
-    Ok(Doc { name: name.to_string(), dct, text, timexes })
+    Ok(Doc {
+        name: name.to_string(),
+        dct,
+        text,
+        timexes,
+    })
 }
 
 /// Every `.tml` file under `dir`, recursively, sorted by path.
@@ -173,7 +189,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Doc>, String> {
     while let Some(d) = todo.pop() {
         let rd = std::fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))?;
         for entry in rd {
-            let p = entry.map_err(|e| format!("cannot read {}: {e}", d.display()))?.path();
+            let p = entry
+                .map_err(|e| format!("cannot read {}: {e}", d.display()))?
+                .path();
             if p.is_dir() {
                 todo.push(p);
             } else if p.extension().is_some_and(|x| x == "tml") {
@@ -184,8 +202,12 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Doc>, String> {
     files.sort();
     let mut docs = Vec::with_capacity(files.len());
     for f in files {
-        let src = std::fs::read_to_string(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let src =
+            std::fs::read_to_string(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         docs.push(parse_tml(&name, &src)?);
     }
     Ok(docs)
@@ -195,7 +217,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Doc>, String> {
 pub fn normalize_value(v: &str) -> String {
     let mut v = v.trim().to_ascii_uppercase();
     // part of day on a date: 2000-01-05TEV -> 2000-01-05
-    if v.len() > 10 && v.as_bytes()[10] == b'T' && v[11..].chars().all(|c| c.is_ascii_alphabetic()) {
+    if v.len() > 10 && v.as_bytes()[10] == b'T' && v[11..].chars().all(|c| c.is_ascii_alphabetic())
+    {
         v.truncate(10);
     }
     // 2000-W8 -> 2000-W08
@@ -216,10 +239,26 @@ pub struct Prf {
 }
 
 fn prf(tp_pred: usize, n_pred: usize, tp_gold: usize, n_gold: usize) -> Prf {
-    let p = if n_pred == 0 { 0.0 } else { tp_pred as f64 / n_pred as f64 };
-    let r = if n_gold == 0 { 0.0 } else { tp_gold as f64 / n_gold as f64 };
-    let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-    Prf { precision: p, recall: r, f1 }
+    let p = if n_pred == 0 {
+        0.0
+    } else {
+        tp_pred as f64 / n_pred as f64
+    };
+    let r = if n_gold == 0 {
+        0.0
+    } else {
+        tp_gold as f64 / n_gold as f64
+    };
+    let f1 = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    Prf {
+        precision: p,
+        recall: r,
+        f1,
+    }
 }
 
 /// One mismatch, for error analysis.
@@ -265,12 +304,22 @@ fn context(text: &str, start: usize, end: usize) -> String {
     while !text.is_char_boundary(b) {
         b += 1;
     }
-    format!("{}[{}]{}", &text[a..start], &text[start..end], &text[end..b]).replace('\n', " ")
+    format!(
+        "{}[{}]{}",
+        &text[a..start],
+        &text[start..end],
+        &text[end..b]
+    )
+    .replace('\n', " ")
 }
 
 /// Score `extract` on a set of documents.
 pub fn score(split: &str, docs: &[Doc]) -> SplitScore {
-    let mut s = SplitScore { split: split.to_string(), docs: docs.len(), ..Default::default() };
+    let mut s = SplitScore {
+        split: split.to_string(),
+        docs: docs.len(),
+        ..Default::default()
+    };
     let (mut strict_p, mut relaxed_p, mut strict_g, mut relaxed_g) = (0, 0, 0, 0);
     for doc in docs {
         let preds: Vec<DateMention> = extract(&doc.text, Some(doc.dct));
@@ -326,7 +375,10 @@ pub fn score(split: &str, docs: &[Doc]) -> SplitScore {
             };
             relaxed_g += 1;
             s.matched += 1;
-            let ok = best.value.as_deref().is_some_and(|v| normalize_value(v) == normalize_value(&g.value));
+            let ok = best
+                .value
+                .as_deref()
+                .is_some_and(|v| normalize_value(v) == normalize_value(&g.value));
             if ok {
                 s.values_correct += 1;
             } else {
@@ -344,8 +396,16 @@ pub fn score(split: &str, docs: &[Doc]) -> SplitScore {
     }
     s.strict = prf(strict_p, s.predicted, strict_g, s.gold_dates);
     s.relaxed = prf(relaxed_p, s.predicted, relaxed_g, s.gold_dates);
-    s.value_accuracy_matched = if s.matched == 0 { 0.0 } else { s.values_correct as f64 / s.matched as f64 };
-    s.value_accuracy_all = if s.gold_dates == 0 { 0.0 } else { s.values_correct as f64 / s.gold_dates as f64 };
+    s.value_accuracy_matched = if s.matched == 0 {
+        0.0
+    } else {
+        s.values_correct as f64 / s.matched as f64
+    };
+    s.value_accuracy_all = if s.gold_dates == 0 {
+        0.0
+    } else {
+        s.values_correct as f64 / s.gold_dates as f64
+    };
     s
 }
 
@@ -360,7 +420,10 @@ pub struct Report {
 pub fn run(data: &Path) -> Result<Report, String> {
     let root = data.join("ner/tempeval3");
     let mut splits = Vec::new();
-    for (name, sub) in [("TBAQ-cleaned (tuned on)", "TBAQ-cleaned"), ("te3-platinum (held out)", "te3-platinum")] {
+    for (name, sub) in [
+        ("TBAQ-cleaned (tuned on)", "TBAQ-cleaned"),
+        ("te3-platinum (held out)", "te3-platinum"),
+    ] {
         let dir = root.join(sub);
         if !dir.is_dir() {
             return Err(format!(
@@ -374,7 +437,10 @@ pub fn run(data: &Path) -> Result<Report, String> {
         }
         splits.push(score(name, &docs));
     }
-    Ok(Report { data: root.display().to_string(), splits })
+    Ok(Report {
+        data: root.display().to_string(),
+        splits,
+    })
 }
 
 /// The report as a plain-text table.
@@ -382,7 +448,19 @@ pub fn table(r: &Report) -> String {
     let mut out = format!("TempEval-3 DATE timexes, data {}\n", r.data);
     out.push_str(&format!(
         "{:<26} {:>5} {:>5} {:>5} {:>5} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>8} {:>8}\n",
-        "split", "docs", "gold", "pred", "ign", "P", "R", "F1", "rP", "rR", "rF1", "val|hit", "val|all"
+        "split",
+        "docs",
+        "gold",
+        "pred",
+        "ign",
+        "P",
+        "R",
+        "F1",
+        "rP",
+        "rR",
+        "rF1",
+        "val|hit",
+        "val|all"
     ));
     for s in &r.splits {
         out.push_str(&format!(
@@ -436,6 +514,9 @@ mod tests {
     #[test]
     fn missing_data_names_the_path() {
         let err = run(Path::new("/nonexistent/sitrep-data")).unwrap_err();
-        assert!(err.contains("/nonexistent/sitrep-data/ner/tempeval3"), "{err}");
+        assert!(
+            err.contains("/nonexistent/sitrep-data/ner/tempeval3"),
+            "{err}"
+        );
     }
 }
