@@ -26,12 +26,13 @@
 //!   after publication**. "last Thursday" is strictly before, "next Thursday" strictly after,
 //!   "this Thursday" the one in the publication's ISO week (Monday to Sunday).
 //! * A bare month ("in July") is the latest July on or before the publication month, or the
-//!   first July on or after it in future tense; "last July"/"next July" are strictly
+//!   first July on or after it in future tense (when that is at most 9 months away; further
+//!   off, the nearer of the two); "last July"/"next July" are strictly
 //!   before/after; "this July" is in the publication year; "July last year" in the year before.
 //! * A day without a year ("Jan. 2") is the **nearest** occurrence to the publication date
 //!   (within the year before or after), unless the tense says otherwise: a past cue nearest to
 //!   the expression picks the latest occurrence on or before publication, a future cue the first
-//!   on or after. (Measured on TempEval-3 TBAQ, where dividends "payable Dec. 15" and meetings
+//!   on or after, as long as that occurrence is at most 250 days away. (Measured on TempEval-3 TBAQ, where dividends "payable Dec. 15" and meetings
 //!   "on Nov. 16" are as common as past events.)
 //!
 //! **Tense** is read from the sentence (`article.sentences` when the sentence stage ran, else a
