@@ -32,14 +32,15 @@
 //! * A day without a year ("Jan. 2") is the **nearest** occurrence to the publication date
 //!   (within the year before or after), unless the tense says otherwise: a past cue nearest to
 //!   the expression picks the latest occurrence on or before publication, a future cue the first
-//!   on or after, as long as that occurrence is at most 250 days away. (Measured on TempEval-3 TBAQ, where dividends "payable Dec. 15" and meetings
-//!   "on Nov. 16" are as common as past events.)
+//!   on or after, as long as that occurrence is at most 250 days away. (Measured on TempEval-3
+//!   TBAQ, where dividends "payable Dec. 15" and meetings "on Nov. 16" are as common as past
+//!   events.)
 //!
 //! **Tense** is read from the sentence (`article.sentences` when the sentence stage ran, else a
 //! window bounded by sentence punctuation): of the tense cues in the sentence, the one nearest
 //! to the expression (by words; ties go to the cue before it) decides. Future cues: *will,
 //! 'll, shall, going to, scheduled, slated, set to, due, plans/plan/planned, expected,
-//! upcoming, next, to be held, would*. Past cues: *said, was, were, had, did, told, ago* and any
+//! upcoming, next, to be held, would*, and *by, until, as soon as* right before the expression. Past cues: *said, was, were, had, did, told, ago* and any
 //! other word ending in *-ed* not preceded by *be*. No cue means past (news mostly reports what
 //! happened).
 //!
