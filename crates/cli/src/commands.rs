@@ -202,9 +202,17 @@ fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
 
 pub fn eval(what: EvalWhat) -> Result<ExitCode> {
     match what {
-        EvalWhat::Ner { .. } | EvalWhat::Dates { .. } => {
-            bail!("evaluation is not wired in yet")
+        EvalWhat::Dates { json } => {
+            let data = sitrep_core::eval::tempeval::shared_data_dir();
+            let report = sitrep_core::eval::tempeval::run(&data).map_err(anyhow::Error::msg)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", sitrep_core::eval::tempeval::table(&report));
+            }
+            Ok(ExitCode::SUCCESS)
         }
+        EvalWhat::Ner { .. } => bail!("evaluation is not wired in yet"),
     }
 }
 

@@ -564,7 +564,7 @@ mod tests {
     #[test]
     fn huge_line_is_not_held_in_memory() {
         let mut data = Vec::new();
-        data.extend(std::iter::repeat(b'a').take(3_000_000));
+        data.extend(std::iter::repeat_n(b'a', 3_000_000));
         data.extend_from_slice(b"\n{\"text\":\"after\"}\n");
         let mut cur = io::Cursor::new(data);
         let mut buf = Vec::new();
