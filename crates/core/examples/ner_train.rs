@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p sitrep-core --example ner_train -- [--out data/ner/model.bin]
-//!     [--epochs 12] [--prune 1] [--seed 1]
+//!     [--epochs 15] [--prune 1] [--seed 1] [--word-dropout 0.25]
 //! ```
 //!
 //! The data is read from `$SITREP_SHARED/data/ner/conll2003/` (else `../shared/...` beside the
@@ -36,6 +36,9 @@ fn run() -> Result<(), String> {
             "--out" => out = PathBuf::from(val()?),
             "--epochs" => opts.epochs = val()?.parse().map_err(|e| format!("--epochs: {e}"))?,
             "--prune" => opts.prune_below = val()?.parse().map_err(|e| format!("--prune: {e}"))?,
+            "--word-dropout" => {
+                opts.word_dropout = val()?.parse().map_err(|e| format!("--word-dropout: {e}"))?
+            }
             "--seed" => opts.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
             _ => {
                 return Err(format!(
@@ -72,7 +75,7 @@ fn run() -> Result<(), String> {
             model.num_features(),
             t0.elapsed().as_secs_f64()
         );
-        if best.as_ref().map_or(true, |b| f1 > b.0) {
+        if !matches!(&best, Some(b) if b.0 >= f1) {
             best = Some((f1, trainer.epochs_done(), model));
         }
     }

@@ -6,7 +6,7 @@
 //! Each token gets a fixed number ([`NF`]) of feature slots; a slot holding `0` is absent.
 
 /// Number of feature slots per token.
-pub const NF: usize = 34;
+pub const NF: usize = 37;
 
 /// Keys keep this many bits of the 64-bit hash (enough to make collisions harmless, small
 /// enough to store compactly).
@@ -78,8 +78,8 @@ struct TokInfo {
     lower: u64,
     shape: u64,
     sshape: u64,
-    pre: [u64; 4],
-    suf: [u64; 4],
+    pre: [u64; 5],
+    suf: [u64; 5],
     cap: Cap,
     in_vocab: bool,
     has_lower: bool,
@@ -157,17 +157,17 @@ fn tok_info(word: &str, chars: &mut Vec<char>, vocab: &dyn Fn(u64) -> bool) -> T
         chars.extend(c.to_lowercase());
     }
     let mut h = FNV_OFFSET;
-    let mut pre = [0u64; 4];
+    let mut pre = [0u64; 5];
     for (k, &c) in chars.iter().enumerate() {
         h = fnv(h, c);
-        if k < 4 {
+        if k < 5 {
             pre[k] = mix(h);
         }
     }
     let lower = mix(h);
-    let mut suf = [0u64; 4];
+    let mut suf = [0u64; 5];
     let mut hs = FNV_OFFSET;
-    for (k, &c) in chars.iter().rev().take(4).enumerate() {
+    for (k, &c) in chars.iter().rev().take(5).enumerate() {
         hs = fnv(hs, c);
         suf[k] = mix(hs);
     }
@@ -228,6 +228,9 @@ const T_WP1_CAP: u64 = 31;
 const T_SUF3_M1: u64 = 32;
 const T_SUF3_P1: u64 = 33;
 const T_LEN: u64 = 34;
+const T_PRE5: u64 = 35;
+const T_SUF5: u64 = 36;
+const T_SKIP: u64 = 37;
 
 /// Compute the [`NF`] feature keys of every word of a sentence into `out` (cleared first):
 /// `out[i * NF..(i + 1) * NF]` are word `i`'s. `vocab` says whether a lowercase-form hash
@@ -318,6 +321,11 @@ pub fn sentence_features(
         f[31] = key(comb(comb(T_SUF3_M1, suf3_at(ii - 1)), cap));
         f[32] = key(comb(comb(T_SUF3_P1, suf3_at(ii + 1)), cap));
         f[33] = key(comb(T_LEN, words[i].chars().count().min(12) as u64));
+        if t.pre[4] != 0 {
+            f[34] = key(comb(T_PRE5, t.pre[4]));
+            f[35] = key(comb(T_SUF5, t.suf[4]));
+        }
+        f[36] = key(comb(comb(T_SKIP, lower_at(ii - 1)), lower_at(ii + 1)));
         out.extend_from_slice(&f);
     }
 }
