@@ -212,7 +212,31 @@ pub fn eval(what: EvalWhat) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        EvalWhat::Ner { .. } => bail!("evaluation is not wired in yet"),
+        EvalWhat::Ner { json } => {
+            use sitrep_core::eval::conll;
+            let path = conll::split_path("valid").map_err(|e| anyhow::anyhow!("{e}"))?;
+            let sentences = conll::read(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let tagger = sitrep_core::ner::Tagger::embedded()?;
+            let scores = conll::evaluate(tagger, &sentences);
+            if json {
+                let row = |c: conll::Counts| {
+                    serde_json::json!({"precision": c.precision(), "recall": c.recall(), "f1": c.f1(),
+                        "tp": c.tp, "fp": c.fp, "fn": c.fn_})
+                };
+                let mut v = serde_json::json!({
+                    "data": path.display().to_string(),
+                    "micro_per_loc_org": row(scores.micro_plo()),
+                    "micro_all": row(scores.micro_all()),
+                });
+                for k in sitrep_core::ner::NerType::ALL {
+                    v[k.as_str()] = row(scores.of(k));
+                }
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("CoNLL-2003 valid ({})\n{}", path.display(), scores.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
