@@ -800,7 +800,7 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{DateMention, Meta, Precision};
 
