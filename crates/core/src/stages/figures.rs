@@ -87,16 +87,16 @@ fn rx() -> &'static Rx {
         let main = format!(
             r"(?xi)
             (?P<vague>
-                \b(?:
+                (?-u:\b)(?:
                     (?:tens|hundreds)\s+of\s+(?:thousands|millions)
                   | dozens | scores | hundreds | thousands | millions | billions
                   | (?:an?\s+)?(?:large|huge|vast|significant|growing|increasing|small|unknown|unspecified|substantial|record|untold|great)\s+numbers?
-                )\s+of\b
-              | \b(?:a\s+few|several|many)\s+(?:dozen|hundred|thousand|million|billion)s?\b(?:\s+of\b)?
+                )\s+of(?-u:\b)
+              | (?-u:\b)(?:a\s+few|several|many)\s+(?:dozen|hundred|thousand|million|billion)s?(?-u:\b)(?:\s+of(?-u:\b))?
             )
-            | (?P<cur>US\$|A\$|C\$|HK\$|\$|€|£|¥|₩|₽|₴|₹)\s?(?P<cnum>{num})(?:\s?(?P<cscale>million|billion|trillion|thousand|bn|mn|tn|m|b|k)\b)?
-            | (?P<num>{num})(?:\s?(?P<scale>million|billion|trillion|bn|mn|tn)\b|\s(?P<scale2>thousand|hundred)\b)?
-            | \b(?P<words>a\s+dozen|half\s+a\s+(?:million|billion)|a\s+(?:hundred|thousand|million|billion)|{word})\b
+            | (?P<cur>US\$|A\$|C\$|HK\$|\$|€|£|¥|₩|₽|₴|₹)\s?(?P<cnum>{num})(?:\s?(?P<cscale>million|billion|trillion|thousand|bn|mn|tn|m|b|k)(?-u:\b))?
+            | (?P<num>{num})(?:\s?(?P<scale>million|billion|trillion|bn|mn|tn)(?-u:\b)|\s(?P<scale2>thousand|hundred)(?-u:\b))?
+            | (?-u:\b)(?P<words>a\s+dozen|half\s+a\s+(?:million|billion)|a\s+(?:hundred|thousand|million|billion)|{word})(?-u:\b)
             "
         );
         let qual = Regex::new(
@@ -105,31 +105,31 @@ fn rx() -> &'static Rx {
         .expect("qualifier regex");
         let unit = Regex::new(
             r"(?x)^(?:
-                (?P<pct>\s?%|\s(?i:percent|per\s+cent|pct)\b|-(?i:percent)\b)
-              | [\s-]?(?P<km2>(?i:km2|km²|sq\s+km|square\s+kilomet(?:er|re)s?)\b)
-              | [\s-]?(?P<km>(?i:kms?|kilomet(?:er|re)s?)\b)
-              | [\s-](?P<mi>(?i:miles?)\b)
-              | [\s-](?P<m>(?i:met(?:er|re)s?)\b)
-              | [\s-]?(?P<kg>(?i:kg|kilograms?)\b)
-              | [\s-](?P<t>(?i:metric\s+tons?|tonnes?|tons?)\b)
-              | \s(?P<usd>(?i:US\s+dollars|dollars|USD)\b)
-              | \s(?P<eur>(?i:euros?|EUR)\b)
-              | \s(?P<gbp>(?i:pounds\s+sterling|pounds|GBP)\b)
-              | \s(?P<jpy>(?i:yen|JPY)\b)
-              | \s(?P<cny>(?i:yuan|renminbi|CNY)\b)
-              | \s(?P<krw>(?i:won|KRW)\b)
-              | \s(?P<rub>(?i:rubles?|roubles?|RUB)\b)
-              | \s(?P<uah>(?i:hryvnias?|hryvnia|UAH)\b)
-              | \s(?P<inr>(?i:rupees|INR)\b)
-              | \s(?P<time>(?i:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century)\b)
+                (?P<pct>\s?%|\s(?i:percent|per\s+cent|pct)(?-u:\b)|-(?i:percent)(?-u:\b))
+              | [\s-]?(?P<km2>(?i:km2|km²|sq\s+km|square\s+kilomet(?:er|re)s?)(?-u:\b))
+              | [\s-]?(?P<km>(?i:kms?|kilomet(?:er|re)s?)(?-u:\b))
+              | [\s-](?P<mi>(?i:miles?)(?-u:\b))
+              | [\s-](?P<m>(?i:met(?:er|re)s?)(?-u:\b))
+              | [\s-]?(?P<kg>(?i:kg|kilograms?)(?-u:\b))
+              | [\s-](?P<t>(?i:metric\s+tons?|tonnes?|tons?)(?-u:\b))
+              | \s(?P<usd>(?i:US\s+dollars|dollars|USD)(?-u:\b))
+              | \s(?P<eur>(?i:euros?|EUR)(?-u:\b))
+              | \s(?P<gbp>(?i:pounds\s+sterling|pounds|GBP)(?-u:\b))
+              | \s(?P<jpy>(?i:yen|JPY)(?-u:\b))
+              | \s(?P<cny>(?i:yuan|renminbi|CNY)(?-u:\b))
+              | \s(?P<krw>(?i:won|KRW)(?-u:\b))
+              | \s(?P<rub>(?i:rubles?|roubles?|RUB)(?-u:\b))
+              | \s(?P<uah>(?i:hryvnias?|hryvnia|UAH)(?-u:\b))
+              | \s(?P<inr>(?i:rupees|INR)(?-u:\b))
+              | \s(?P<time>(?i:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century)(?-u:\b))
             )",
         )
         .expect("unit regex");
         let time_of_day = Regex::new(
-            r"^\s?(?:[ap]\.m\.|(?i:am|pm)\b|(?:GMT|UTC|BST|EST|EDT|CET|CEST|KST|JST|MSK)\b|h\b|hrs\b|(?i:o'clock|o’clock)\b|(?i:hours)\s+(?:GMT|UTC|local))",
+            r"^\s?(?:[ap]\.m\.|(?i:am|pm)(?-u:\b)|(?:GMT|UTC|BST|EST|EDT|CET|CEST|KST|JST|MSK)(?-u:\b)|h(?-u:\b)|hrs(?-u:\b)|(?i:o'clock|o’clock)(?-u:\b)|(?i:hours)\s+(?:GMT|UTC|local))",
         )
         .expect("time regex");
-        let relative = Regex::new(r"^\s+(?i:ago|later|earlier|before|after|prior|from\s+now|previously)\b")
+        let relative = Regex::new(r"^\s+(?i:ago|later|earlier|before|after|prior|from\s+now|previously)(?-u:\b)")
             .expect("relative regex");
         Rx { main: Regex::new(&main).expect("figures main regex"), qual, unit, time_of_day, relative }
     })
@@ -1013,5 +1013,73 @@ pub(crate) mod tests {
         assert_eq!(b.subject, a.subject);
         // no date parts in seed 004
         assert!(!f4.iter().any(|f| matches!(f.value, Some(v) if v == 2023.0 || v == 2024.0 || v == 30.0 || v == 2.0)), "{f4:#?}");
+    }
+
+    /// Throughput of figures and quotes on real articles. Run with
+    /// `cargo test --release -p sitrep-core --lib throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        use std::io::BufRead;
+        let Some(d) = shared_data() else {
+            eprintln!("note: shared data folder not found; skipping");
+            return;
+        };
+        let path = d.join("news/realtimeqa_news_articles_2022_2026/articles.jsonl.gz");
+        let Ok(f) = std::fs::File::open(&path) else {
+            eprintln!("note: {} not found; skipping", path.display());
+            return;
+        };
+        let n: usize = std::env::var("SITREP_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(5000);
+        let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
+        let mut arts = Vec::new();
+        for line in rd.lines().map_while(Result::ok).take(n) {
+            let v: serde_json::Value = match serde_json::from_str(&line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+                arts.push(Article::new(t.to_string(), Meta::default()));
+            }
+        }
+        let bytes: usize = arts.iter().map(|a| a.text.len()).sum();
+        let fig = Figures::new();
+        let quo = crate::stages::quotes::Quotes::new();
+        let t0 = std::time::Instant::now();
+        for a in arts.iter_mut() {
+            fig.process(a);
+        }
+        let tf = t0.elapsed().as_secs_f64();
+        let t1 = std::time::Instant::now();
+        for a in arts.iter_mut() {
+            quo.process(a);
+        }
+        let tq = t1.elapsed().as_secs_f64();
+        let nf: usize = arts.iter().map(|a| a.figures.len()).sum();
+        let nq: usize = arts.iter().map(|a| a.quotes.len()).sum();
+        let ns: usize = arts.iter().flat_map(|a| a.quotes.iter()).filter(|q| q.speaker.is_some()).count();
+        eprintln!(
+            "{} articles, {:.1} MB: figures {:.0} art/s ({:.1} MB/s, {} found); quotes {:.0} art/s ({:.1} MB/s, {} found, {} with speaker)",
+            arts.len(),
+            bytes as f64 / 1e6,
+            arts.len() as f64 / tf,
+            bytes as f64 / 1e6 / tf,
+            nf,
+            arts.len() as f64 / tq,
+            bytes as f64 / 1e6 / tq,
+            nq,
+            ns
+        );
+        if std::env::var("SITREP_BENCH_DUMP").is_ok() {
+            for a in arts.iter().take(200) {
+                for f in &a.figures {
+                    println!("F\t{}\t{:?}\t{}\t{:?}\t{:?}\t{:?}", f.text, f.value, f.vague, f.unit, f.subject, f.qualifier);
+                }
+                for q in &a.quotes {
+                    let t: String = q.text.chars().take(60).collect();
+                    println!("Q\t{:?}\t{:?}\t{:?}\t{}", q.kind, q.speaker, q.cue, t);
+                }
+            }
+        }
     }
 }

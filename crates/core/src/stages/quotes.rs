@@ -89,23 +89,23 @@ fn rx() -> &'static Rx {
         let lead = r#"^[\s,;—–-]*"#;
         Rx {
             after_inverted: Regex::new(&format!(
-                r#"{lead}(?P<cue>(?:{CUES}))\s+(?P<sp>[^.!?;:,"“”\n()]{{1,120}})"#
+                r#"{lead}(?P<cue>(?:{CUES}))\s+(?P<sp>[^.!?;:,"“”\n()]+)"#
             ))
             .unwrap(),
             after_according: Regex::new(&format!(
-                r#"{lead}(?P<cue>according\s+to)\s+(?P<sp>[^.!?;:,"“”\n()]{{1,120}})"#
+                r#"{lead}(?P<cue>according\s+to)\s+(?P<sp>[^.!?;:,"“”\n()]+)"#
             ))
             .unwrap(),
             after_np: Regex::new(&format!(
-                r#"{lead}(?P<sp>[^.!?;:,()"“”\n]{{1,120}}?)\s+(?:(?:also|later|further|then|previously|has|have|had|would|will|once)\s+)?(?P<cue>(?:{CUES}))\b(?P<end>\s*[.!?]?)"#
+                r#"{lead}(?P<sp>[^.!?;:,()"“”\n]+?)\s+(?:(?:also|later|further|then|previously|has|have|had|would|will|once)\s+)?(?P<cue>(?:{CUES}))(?-u:\b)(?P<end>\s*[.!?]?)"#
             ))
             .unwrap(),
             before: Regex::new(&format!(
-                r#"\b(?P<cue>(?:{CUES}))\b(?:\s+[^\s“”"]+){{0,6}}?\s*(?:[:,—–]|\s+that)?\s*$"#
+                r#"(?-u:\b)(?P<cue>(?:{CUES}))(?-u:\b)"#
             ))
             .unwrap(),
-            according: Regex::new(r#"(?i)\baccording\s+to\s+(?P<sp>[^.!?;:,"“”\n()]{1,120})"#).unwrap(),
-            partial_cue: Regex::new(&format!(r#"\b(?P<cue>(?:{CUES}|{PARTIAL_CUES}))\b"#)).unwrap(),
+            according: Regex::new(r#"(?i)(?-u:\b)according\s+to\s+(?P<sp>[^.!?;:,"“”\n()]+)"#).unwrap(),
+            partial_cue: Regex::new(&format!(r#"(?-u:\b)(?P<cue>(?:{CUES}|{PARTIAL_CUES}))(?-u:\b)"#)).unwrap(),
         }
     })
 }
@@ -365,10 +365,11 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
     }
     // 2. before the opening mark, same sentence
     let ss = sentence_start(text, prev_close, r.open);
-    let before = &text[ss..r.open];
-    if let Some(c) = x.before.captures(before) {
-        let cue = c.name("cue").unwrap();
-        if let Some((s, e)) = back_np(text, ss, ss + cue.start()) {
+    // only the last stretch before the mark: "X said: “", "X told reporters on Friday that “"
+    let bs = floor(text, r.open.saturating_sub(160)).max(ss);
+    let before = &text[bs..r.open];
+    if let Some(cue) = x.before.find_iter(before).last().filter(|c| before_tail_ok(&before[c.end()..])) {
+        if let Some((s, e)) = back_np(text, ss, bs + cue.start()) {
             return Some(Attr { start: s, end: e, cue: Some(norm_cue(cue.as_str())), inherited: None });
         }
     }
@@ -401,6 +402,18 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
         }
     }
     None
+}
+
+/// What may stand between a reporting verb and an opening mark: up to six words, then
+/// optionally `:`, `,`, a dash or `that`.
+fn before_tail_ok(tail: &str) -> bool {
+    let t = tail.trim_end();
+    let t = t.strip_suffix("that").map(|x| x.trim_end()).unwrap_or(t);
+    let t = t.trim_end_matches([':', ',', '—', '–']).trim_end();
+    if t.contains(['“', '”', '"', '.', ';', '!', '?', '\n']) {
+        return false;
+    }
+    t.split_whitespace().count() <= 6
 }
 
 fn norm_cue(c: &str) -> String {
