@@ -19,7 +19,8 @@
 //!   `rounds of ammunition`). For `N of them/those/these` it is the subject of the nearest
 //!   preceding figure (within a few hundred bytes), else the pronoun itself.
 //! - `qualifier`: the normalised hedge (`about`, `at least`, `more than`, `up to`,
-//!   `less than`).
+//!   `less than`, `exactly` for "only"); "nearly"/"almost"/"some"/"an estimated" count as
+//!   `about`.
 //!
 //! Not figures: numbers inside `article.dates` spans; days and years in date context
 //! ("December 30, 2023", "in May 2023", "2024 elections"); times ("10:30", "9 a.m.");
@@ -338,8 +339,13 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
         if (1800.0..=2100.0).contains(&v) && caps.name("num").map(|n| n.as_str().len()) == Some(4) && !measure && qualifier.is_none() {
             return None;
         }
-        // "Minsk 2", "Nord Stream 2", "Apollo 11": a capitalised word right before a bare number
+        // "Minsk 2", "Nord Stream 2", "iOS 16": a capitalised word right before a bare number
         if unit.is_none() && qualifier.is_none() && capitalized_word_before(text, start) {
+            return None;
+        }
+        // list markers: "3. Zurich", "2) ..." at the start of a line
+        let line_start = text[..start].trim_end_matches([' ', '\t', '\u{a0}']);
+        if unit.is_none() && (line_start.is_empty() || line_start.ends_with('\n')) && text[end..].starts_with(['.', ')']) {
             return None;
         }
     }
@@ -559,6 +565,9 @@ fn extend_of(text: &str, ws: &[(usize, usize)], e: usize) -> usize {
         if l == "the" {
             continue;
         }
+        if l.ends_with("ing") || l.ends_with("ed") {
+            break; // "documents pending action", "weapons supplied"
+        }
         end = x;
     }
     end
@@ -644,7 +653,7 @@ fn norm_qualifier(q: &str) -> String {
         "at least" | "no fewer than" | "no less than" => "at least",
         "more than" | "over" | "upwards of" | "in excess of" | "exceeding" | "just over" => "more than",
         "up to" | "as many as" | "at most" | "no more than" => "up to",
-        "less than" | "fewer than" | "under" | "just under" | "nearly" | "almost" | "barely" => "less than",
+        "less than" | "fewer than" | "under" | "just under" | "barely" => "less than",
         "only" => "exactly",
         _ => "about",
     }
@@ -767,7 +776,7 @@ fn capitalized_word_before(text: &str, start: usize) -> bool {
     }
     let wstart = t.char_indices().rev().take_while(|(_, c)| c.is_alphabetic()).last().map(|(k, _)| k).unwrap_or(0);
     let word = &t[wstart..];
-    if !word.chars().next().is_some_and(|c| c.is_uppercase()) {
+    if !word.chars().any(|c| c.is_uppercase()) {
         return false;
     }
     // sentence start ("Some 40 ...", "About 12 ..."): the word is the first of its sentence
@@ -918,6 +927,13 @@ pub(crate) mod tests {
         assert_eq!((a.value, a.unit.as_deref(), a.subject.as_deref()), (Some(1.0), Some("missiles"), Some("missiles")));
         assert_eq!(a.qualifier.as_deref(), Some("at least"));
         assert_eq!(fs.len(), 1, "{fs:#?}");
+    }
+
+    #[test]
+    fn list_markers_and_product_names() {
+        let fs = figs("Top cities:\n3. Zurich\n4. Oslo\nThe phone runs iOS 16 and 12 apps.");
+        assert_eq!(fs.len(), 1, "{fs:#?}");
+        assert_eq!(fs[0].unit.as_deref(), Some("apps"));
     }
 
     #[test]
@@ -1073,7 +1089,10 @@ pub(crate) mod tests {
         if std::env::var("SITREP_BENCH_DUMP").is_ok() {
             for a in arts.iter().take(200) {
                 for f in &a.figures {
-                    println!("F\t{}\t{:?}\t{}\t{:?}\t{:?}\t{:?}", f.text, f.value, f.vague, f.unit, f.subject, f.qualifier);
+                    let lo = super::floor(&a.text, f.start.saturating_sub(40));
+                    let hi = super::clip(&a.text, f.end + 30);
+                    let ctx = format!("{}[{}]{}", &a.text[lo..f.start], f.text, &a.text[f.end..hi]).replace('\n', " ");
+                    println!("F\t{}\t{:?}\t{}\t{:?}\t{:?}\t{:?}\t{}", f.text, f.value, f.vague, f.unit, f.subject, f.qualifier, ctx);
                 }
                 for q in &a.quotes {
                     let t: String = q.text.chars().take(60).collect();

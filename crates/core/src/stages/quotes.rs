@@ -71,6 +71,13 @@ impl Stage for Quotes {
     }
 }
 
+/// Abbreviations whose dot neither ends a sentence nor a speaker phrase ("Rep. Jamie Raskin").
+const ABBR: &str = r"(?:Rep|Reps|Sen|Sens|Gov|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Gov|Pres|St|Jr|Sr|Cpl|Pvt|U\.S|U\.N|U\.K|E\.U)\.";
+const ABBR_WORDS: &[&str] = &[
+    "Rep", "Reps", "Sen", "Sens", "Gov", "Dr", "Mr", "Mrs", "Ms", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj", "Prof", "Pres",
+    "St", "Jr", "Sr", "Cpl", "Pvt", "Corp", "Inc", "Co", "Ltd", "No", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec",
+];
+
 const CUES: &str = "said|says|say|told|tells|reads|read|stated|states|added|adds|wrote|writes|noted|notes|declared|declares|warned|warns|stressed|stresses|explained|explains|continued|continues|insisted|insists|claimed|claims|argued|argues|asked|asks|replied|replies|announced|announces|tweeted|posted|commented|remarked|emphasi[sz]ed|emphasi[sz]es|underlined|underscored|concluded|urged|urges|acknowledged|admitted|recalled|observed|suggested|cautioned|vowed|pledged|promised|demanded|countered|responded|conceded|confirmed|alleged|assured|predicted|complained|lamented|shouted|reiterated|reaffirmed";
 const PARTIAL_CUES: &str = "described|describes|called|calls|labell?ed|labels|dubbed|termed|branded|characteri[sz]ed|denounced|slammed|hailed";
 
@@ -89,22 +96,22 @@ fn rx() -> &'static Rx {
         let lead = r#"^[\s,;—–-]*"#;
         Rx {
             after_inverted: Regex::new(&format!(
-                r#"{lead}(?P<cue>(?:{CUES}))\s+(?P<sp>[^.!?;:,"“”\n()]+)"#
+                r#"{lead}(?P<cue>(?:{CUES}))\s+(?P<sp>(?:{ABBR}|[^.!?;:,"“”\n()])+)"#
             ))
             .unwrap(),
             after_according: Regex::new(&format!(
-                r#"{lead}(?P<cue>according\s+to)\s+(?P<sp>[^.!?;:,"“”\n()]+)"#
+                r#"{lead}(?P<cue>according\s+to)\s+(?P<sp>(?:{ABBR}|[^.!?;:,"“”\n()])+)"#
             ))
             .unwrap(),
             after_np: Regex::new(&format!(
-                r#"{lead}(?P<sp>[^.!?;:,()"“”\n]+?)\s+(?:(?:also|later|further|then|previously|has|have|had|would|will|once)\s+)?(?P<cue>(?:{CUES}))(?-u:\b)(?P<end>\s*[.!?]?)"#
+                r#"{lead}(?P<sp>(?:{ABBR}|[^.!?;:,()"“”\n])+?)\s+(?:(?:also|later|further|then|previously|has|have|had|would|will|once)\s+)?(?P<cue>(?:{CUES}))(?-u:\b)(?P<end>\s*[.!?]?)"#
             ))
             .unwrap(),
             before: Regex::new(&format!(
                 r#"(?-u:\b)(?P<cue>(?:{CUES}))(?-u:\b)"#
             ))
             .unwrap(),
-            according: Regex::new(r#"(?i)(?-u:\b)according\s+to\s+(?P<sp>[^.!?;:,"“”\n()]+)"#).unwrap(),
+            according: Regex::new(&format!(r#"(?i)(?-u:\b)according\s+to\s+(?P<sp>(?:{ABBR}|[^.!?;:,"“”\n()])+)"#)).unwrap(),
             partial_cue: Regex::new(&format!(r#"(?-u:\b)(?P<cue>(?:{CUES}|{PARTIAL_CUES}))(?-u:\b)"#)).unwrap(),
         }
     })
@@ -327,9 +334,17 @@ fn sentence_end(text: &str, pos: usize, hi: usize) -> usize {
     hi
 }
 
-/// The '.' at `dot` follows a lone capital letter ("U.S.", "John F.").
+/// The '.' at `dot` follows a lone capital letter ("U.S.", "John F.") or a title ("Rep.").
 fn initial_before(b: &[u8], dot: usize) -> bool {
-    dot >= 1 && b[dot - 1].is_ascii_uppercase() && (dot < 2 || !b[dot - 2].is_ascii_alphabetic())
+    if dot >= 1 && b[dot - 1].is_ascii_uppercase() && (dot < 2 || !b[dot - 2].is_ascii_alphabetic()) {
+        return true;
+    }
+    let mut k = dot;
+    while k > 0 && b[k - 1].is_ascii_alphabetic() && dot - k < 5 {
+        k -= 1;
+    }
+    let w = std::str::from_utf8(&b[k..dot]).unwrap_or("");
+    (k == 0 || !b[k - 1].is_ascii_alphabetic()) && ABBR_WORDS.contains(&w)
 }
 
 fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: QuoteKind) -> Option<Attr> {
@@ -696,6 +711,14 @@ mod tests {
         // without entities the pronoun stays
         let qs = quotes("“The troops are moving west,” she said.");
         assert_eq!(qs[0].speaker.as_deref(), Some("she"));
+    }
+
+    #[test]
+    fn titles_keep_their_dot() {
+        let t = "“We will subpoena the records,” according to Rep. Jamie Raskin. “U.S. forces stay,” U.S. officials said.";
+        let qs = quotes(t);
+        assert_eq!(qs[0].speaker.as_deref(), Some("Rep. Jamie Raskin"), "{qs:#?}");
+        assert_eq!(qs[1].speaker.as_deref(), Some("U.S. officials"), "{qs:#?}");
     }
 
     #[test]
