@@ -149,7 +149,9 @@ pub fn find_figures(text: &str, dates: &[crate::model::DateMention]) -> Vec<Figu
         if dates.iter().any(|d| d.start < m.end() && m.start() < d.end) {
             continue;
         }
-        let Some(f) = candidate(text, &caps, &out, r) else { continue };
+        let Some(f) = candidate(text, &caps, &out, r) else {
+            continue;
+        };
         if f.start < last_end {
             continue;
         }
@@ -173,7 +175,9 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
     if caps.name("vague").is_some() {
         vague = true;
     } else if let Some(c) = caps.name("cnum") {
-        if glued_before(text, start) || glued_after_digits(text, c.end()) && caps.name("cscale").is_none() {
+        if glued_before(text, start)
+            || glued_after_digits(text, c.end()) && caps.name("cscale").is_none()
+        {
             return None;
         }
         let v = parse_digits(c.as_str())? * scale(caps.name("cscale").map(|s| s.as_str()));
@@ -205,12 +209,15 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
             return None;
         }
         // times of day: "10:30" caught by glued_after; "9 a.m.", "1400 GMT"
-        if r.time_of_day.is_match(&text[n.end()..clip(text, n.end() + 16)]) {
+        if r.time_of_day
+            .is_match(&text[n.end()..clip(text, n.end() + 16)])
+        {
             return None;
         }
         let v = parse_digits(s)? * scale(sc.map(|x| x.as_str()));
         digits_plain = sc.is_none() && !s.contains(',') && !s.contains('.');
-        if digits_plain && (date_context(text, start, n.end(), v) || identifier_before(text, start)) {
+        if digits_plain && (date_context(text, start, n.end(), v) || identifier_before(text, start))
+        {
             return None;
         }
         value = Some(v);
@@ -242,8 +249,8 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
         let rest = &text[end..clip(text, end + 40)];
         if let Some(u) = r.unit.captures(rest) {
             let (name, g) = [
-                "pct", "km2", "km", "mi", "m", "kg", "t", "usd", "eur", "gbp", "jpy", "cny", "krw", "rub",
-                "uah", "inr", "time",
+                "pct", "km2", "km", "mi", "m", "kg", "t", "usd", "eur", "gbp", "jpy", "cny", "krw",
+                "rub", "uah", "inr", "time",
             ]
             .iter()
             .find_map(|n| u.name(n).map(|g| (*n, g)))?;
@@ -268,7 +275,10 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
                 }
                 other => other.to_string(),
             };
-            if name == "time" && r.relative.is_match(&text[end + u.get(0).unwrap().end()..clip(text, end + 60)]) {
+            if name == "time"
+                && r.relative
+                    .is_match(&text[end + u.get(0).unwrap().end()..clip(text, end + 60)])
+            {
                 return None; // "two years ago": a relative date, not a quantity
             }
             measure = name != "time";
@@ -284,7 +294,11 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
     if unit.is_none() || currency {
         if let Some(np) = counted_np(text, end, is_one || value == Some(1.0)) {
             match np {
-                Np::Phrase { head, sub_start, end: e } => {
+                Np::Phrase {
+                    head,
+                    sub_start,
+                    end: e,
+                } => {
                     if !currency {
                         unit = Some(head);
                         subject = Some(text[sub_start..e].to_string());
@@ -297,7 +311,9 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
                         .iter()
                         .rev()
                         .take_while(|f| fstart.saturating_sub(f.end) < 400)
-                        .find(|f| f.subject.is_some() && !is_pronoun(f.subject.as_deref().unwrap_or("")));
+                        .find(|f| {
+                            f.subject.is_some() && !is_pronoun(f.subject.as_deref().unwrap_or(""))
+                        });
                     match ante {
                         Some(a) => {
                             subject = a.subject.clone();
@@ -308,7 +324,11 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
                         None => subject = Some(word),
                     }
                 }
-                Np::Partitive { head, sub_start, end: e } => {
+                Np::Partitive {
+                    head,
+                    sub_start,
+                    end: e,
+                } => {
                     end = e;
                     if !currency {
                         unit = Some(head);
@@ -336,7 +356,11 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
     if digits_plain {
         let v = value.unwrap_or(0.0);
         // a bare year-like number ("2024 elections") unless hedged or measured
-        if (1800.0..=2100.0).contains(&v) && caps.name("num").map(|n| n.as_str().len()) == Some(4) && !measure && qualifier.is_none() {
+        if (1800.0..=2100.0).contains(&v)
+            && caps.name("num").map(|n| n.as_str().len()) == Some(4)
+            && !measure
+            && qualifier.is_none()
+        {
             return None;
         }
         // "Minsk 2", "Nord Stream 2", "iOS 16": a capitalised word right before a bare number
@@ -345,7 +369,10 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
         }
         // list markers: "3. Zurich", "2) ..." at the start of a line
         let line_start = text[..start].trim_end_matches([' ', '\t', '\u{a0}']);
-        if unit.is_none() && (line_start.is_empty() || line_start.ends_with('\n')) && text[end..].starts_with(['.', ')']) {
+        if unit.is_none()
+            && (line_start.is_empty() || line_start.ends_with('\n'))
+            && text[end..].starts_with(['.', ')'])
+        {
             return None;
         }
     }
@@ -368,11 +395,19 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
 
 enum Np {
     /// A counted noun phrase: head lowercased, subject span start, phrase end.
-    Phrase { head: String, sub_start: usize, end: usize },
+    Phrase {
+        head: String,
+        sub_start: usize,
+        end: usize,
+    },
     /// "of them", "of those": subject to be resolved.
     Pronoun { word: String, end: usize },
     /// "of the missiles": head and subject span.
-    Partitive { head: String, sub_start: usize, end: usize },
+    Partitive {
+        head: String,
+        sub_start: usize,
+        end: usize,
+    },
 }
 
 fn is_pronoun(s: &str) -> bool {
@@ -439,39 +474,286 @@ fn words_after(text: &str, pos: usize, max: usize) -> Vec<(usize, usize)> {
 }
 
 const STOP: &[&str] = &[
-    "the", "a", "an", "of", "in", "on", "at", "to", "from", "by", "with", "for", "and", "or", "but", "nor",
-    "that", "which", "who", "whom", "whose", "were", "was", "are", "is", "be", "been", "being", "have",
-    "has", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall", "did", "do",
-    "does", "said", "says", "than", "as", "also", "not", "into", "per", "each", "this", "these", "those",
-    "there", "their", "its", "his", "her", "our", "your", "my", "they", "he", "she", "it", "we", "you",
-    "i", "so", "if", "when", "while", "where", "after", "before", "since", "until", "during", "over",
-    "under", "about", "across", "against", "among", "between", "through", "toward", "towards", "up",
-    "down", "out", "off", "near", "more", "most", "less", "least", "only", "just", "even", "still",
-    "then", "now", "ago", "later", "earlier", "all", "both", "some", "any", "no", "every", "such",
-    "other", "plus", "times", "minus", "like", "because", "although", "though", "whether", "what",
-    "how", "why", "again", "already", "yet", "around", "within", "without", "upon", "via", "including",
-    "according", "respectively", "alone", "too", "very", "here", "away", "back", "ahead", "behind",
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "from",
+    "by",
+    "with",
+    "for",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "shall",
+    "did",
+    "do",
+    "does",
+    "said",
+    "says",
+    "than",
+    "as",
+    "also",
+    "not",
+    "into",
+    "per",
+    "each",
+    "this",
+    "these",
+    "those",
+    "there",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "your",
+    "my",
+    "they",
+    "he",
+    "she",
+    "it",
+    "we",
+    "you",
+    "i",
+    "so",
+    "if",
+    "when",
+    "while",
+    "where",
+    "after",
+    "before",
+    "since",
+    "until",
+    "during",
+    "over",
+    "under",
+    "about",
+    "across",
+    "against",
+    "among",
+    "between",
+    "through",
+    "toward",
+    "towards",
+    "up",
+    "down",
+    "out",
+    "off",
+    "near",
+    "more",
+    "most",
+    "less",
+    "least",
+    "only",
+    "just",
+    "even",
+    "still",
+    "then",
+    "now",
+    "ago",
+    "later",
+    "earlier",
+    "all",
+    "both",
+    "some",
+    "any",
+    "no",
+    "every",
+    "such",
+    "other",
+    "plus",
+    "times",
+    "minus",
+    "like",
+    "because",
+    "although",
+    "though",
+    "whether",
+    "what",
+    "how",
+    "why",
+    "again",
+    "already",
+    "yet",
+    "around",
+    "within",
+    "without",
+    "upon",
+    "via",
+    "including",
+    "according",
+    "respectively",
+    "alone",
+    "too",
+    "very",
+    "here",
+    "away",
+    "back",
+    "ahead",
+    "behind",
 ];
 
-const MODIFIER_OK: &[&str] = &["more", "other", "additional", "extra", "further", "new", "fresh", "fewer", "less"];
+const MODIFIER_OK: &[&str] = &[
+    "more",
+    "other",
+    "additional",
+    "extra",
+    "further",
+    "new",
+    "fresh",
+    "fewer",
+    "less",
+];
 
 const IRREGULAR: &[&str] = &[
-    "people", "personnel", "children", "men", "women", "police", "staff", "aircraft", "cattle",
-    "livestock", "sheep", "fish", "deer", "militia", "infantry", "artillery", "ammunition",
-    "equipment", "data", "media", "crew", "youth", "clergy", "offspring", "persons", "feet", "teeth",
-    "mice", "geese", "spacecraft", "hovercraft", "watercraft",
+    "people",
+    "personnel",
+    "children",
+    "men",
+    "women",
+    "police",
+    "staff",
+    "aircraft",
+    "cattle",
+    "livestock",
+    "sheep",
+    "fish",
+    "deer",
+    "militia",
+    "infantry",
+    "artillery",
+    "ammunition",
+    "equipment",
+    "data",
+    "media",
+    "crew",
+    "youth",
+    "clergy",
+    "offspring",
+    "persons",
+    "feet",
+    "teeth",
+    "mice",
+    "geese",
+    "spacecraft",
+    "hovercraft",
+    "watercraft",
 ];
 
 const NOT_PLURAL: &[&str] = &[
-    "was", "has", "is", "its", "this", "his", "hers", "ours", "yours", "theirs", "as", "us", "thus",
-    "plus", "whereas", "besides", "perhaps", "always", "afterwards", "towards", "news", "says",
-    "means", "does", "goes", "series", "less", "across", "unless", "yes", "various", "serious",
-    "previous", "famous", "numerous", "nervous", "obvious", "dangerous", "enormous", "tremendous",
-    "continuous", "anonymous", "indigenous", "religious", "rigorous", "vigorous", "ambitious",
-    "afterwards", "nowadays", "sometimes", "overseas", "whereabouts", "alas", "gas", "bus", "bonus",
-    "status", "virus", "campus", "focus", "census", "consensus", "apparatus", "thesis", "crisis",
-    "analysis", "basis", "emphasis", "axis", "diagnosis", "remains", "seems", "becomes", "makes",
-    "takes", "gives", "comes", "lives", "uses", "plans", "aims", "claims", "faces", "needs",
+    "was",
+    "has",
+    "is",
+    "its",
+    "this",
+    "his",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+    "as",
+    "us",
+    "thus",
+    "plus",
+    "whereas",
+    "besides",
+    "perhaps",
+    "always",
+    "afterwards",
+    "towards",
+    "news",
+    "says",
+    "means",
+    "does",
+    "goes",
+    "series",
+    "less",
+    "across",
+    "unless",
+    "yes",
+    "various",
+    "serious",
+    "previous",
+    "famous",
+    "numerous",
+    "nervous",
+    "obvious",
+    "dangerous",
+    "enormous",
+    "tremendous",
+    "continuous",
+    "anonymous",
+    "indigenous",
+    "religious",
+    "rigorous",
+    "vigorous",
+    "ambitious",
+    "afterwards",
+    "nowadays",
+    "sometimes",
+    "overseas",
+    "whereabouts",
+    "alas",
+    "gas",
+    "bus",
+    "bonus",
+    "status",
+    "virus",
+    "campus",
+    "focus",
+    "census",
+    "consensus",
+    "apparatus",
+    "thesis",
+    "crisis",
+    "analysis",
+    "basis",
+    "emphasis",
+    "axis",
+    "diagnosis",
+    "remains",
+    "seems",
+    "becomes",
+    "makes",
+    "takes",
+    "gives",
+    "comes",
+    "lives",
+    "uses",
+    "plans",
+    "aims",
+    "claims",
+    "faces",
+    "needs",
 ];
 
 fn is_plural(lw: &str) -> bool {
@@ -493,7 +775,11 @@ fn is_plural(lw: &str) -> bool {
 /// The counted noun phrase after a number ending at `pos`.
 fn counted_np(text: &str, pos: usize, singular_ok: bool) -> Option<Np> {
     let ws = words_after(text, pos, 8);
-    let real: Vec<(usize, usize)> = ws.iter().copied().take_while(|w| w.0 != usize::MAX).collect();
+    let real: Vec<(usize, usize)> = ws
+        .iter()
+        .copied()
+        .take_while(|w| w.0 != usize::MAX)
+        .collect();
     let punct_after_last = ws.last().is_some_and(|w| w.0 == usize::MAX);
     if real.is_empty() {
         return None;
@@ -502,32 +788,71 @@ fn counted_np(text: &str, pos: usize, singular_ok: bool) -> Option<Np> {
     // partitive: "of them", "of the missiles"
     if lw(0) == "of" && real.len() >= 2 {
         let w1 = lw(1);
-        if is_pronoun(&w1) && real.len() == 2 || is_pronoun(&w1) && !is_det(&lw(2)) && matches!(w1.as_str(), "them" | "us" | "whom" | "which") {
-            return Some(Np::Pronoun { word: text[real[1].0..real[1].1].to_string(), end: real[1].1 });
+        if is_pronoun(&w1) && real.len() == 2
+            || is_pronoun(&w1)
+                && !is_det(&lw(2))
+                && matches!(w1.as_str(), "them" | "us" | "whom" | "which")
+        {
+            return Some(Np::Pronoun {
+                word: text[real[1].0..real[1].1].to_string(),
+                end: real[1].1,
+            });
         }
         if is_pronoun(&w1) {
             // "of those killed": resolve like a pronoun
-            return Some(Np::Pronoun { word: text[real[1].0..real[1].1].to_string(), end: real[1].1 });
+            return Some(Np::Pronoun {
+                word: text[real[1].0..real[1].1].to_string(),
+                end: real[1].1,
+            });
         }
         if is_det(&w1) && real.len() >= 3 {
-            if let Some((head, s, e)) = scan_head(text, &real[2..], true, punct_after_last && real.len() == 3) {
+            if let Some((head, s, e)) =
+                scan_head(text, &real[2..], true, punct_after_last && real.len() == 3)
+            {
                 let e = extend_of(text, &real, e);
-                return Some(Np::Partitive { head, sub_start: s, end: e });
+                return Some(Np::Partitive {
+                    head,
+                    sub_start: s,
+                    end: e,
+                });
             }
         }
         return None;
     }
     let (head, s, e) = scan_head(text, &real, singular_ok, false)?;
     let e = extend_of(text, &real, e);
-    Some(Np::Phrase { head, sub_start: s, end: e })
+    Some(Np::Phrase {
+        head,
+        sub_start: s,
+        end: e,
+    })
 }
 
 fn is_det(w: &str) -> bool {
-    matches!(w, "the" | "its" | "their" | "his" | "her" | "our" | "these" | "those" | "this" | "that" | "my" | "your")
+    matches!(
+        w,
+        "the"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "these"
+            | "those"
+            | "this"
+            | "that"
+            | "my"
+            | "your"
+    )
 }
 
 /// Find a plural head among the first few words (modifiers before it allowed).
-fn scan_head(text: &str, ws: &[(usize, usize)], singular_ok: bool, _last: bool) -> Option<(String, usize, usize)> {
+fn scan_head(
+    text: &str,
+    ws: &[(usize, usize)],
+    singular_ok: bool,
+    _last: bool,
+) -> Option<(String, usize, usize)> {
     let first = ws.first()?.0;
     for (i, &(s, e)) in ws.iter().enumerate().take(5) {
         let w = &text[s..e];
@@ -541,7 +866,9 @@ fn scan_head(text: &str, ws: &[(usize, usize)], singular_ok: bool, _last: bool) 
         if singular_ok && i == 0 {
             // "one soldier": the next word must end the phrase
             let next = ws.get(1).map(|&(a, b)| text[a..b].to_lowercase());
-            if next.as_deref().is_none_or(|n| STOP.contains(&n)) && w.chars().next().is_some_and(|c| c.is_lowercase()) {
+            if next.as_deref().is_none_or(|n| STOP.contains(&n))
+                && w.chars().next().is_some_and(|c| c.is_lowercase())
+            {
                 return Some((l, first, e));
             }
         }
@@ -551,8 +878,12 @@ fn scan_head(text: &str, ws: &[(usize, usize)], singular_ok: bool, _last: bool) 
 
 /// Extend a phrase ending at `e` with "of" + up to three words ("rounds of ammunition").
 fn extend_of(text: &str, ws: &[(usize, usize)], e: usize) -> usize {
-    let Some(i) = ws.iter().position(|w| w.1 == e) else { return e };
-    let Some(&(os, oe)) = ws.get(i + 1) else { return e };
+    let Some(i) = ws.iter().position(|w| w.1 == e) else {
+        return e;
+    };
+    let Some(&(os, oe)) = ws.get(i + 1) else {
+        return e;
+    };
     if !text[os..oe].eq_ignore_ascii_case("of") {
         return e;
     }
@@ -631,7 +962,10 @@ fn parse_words(s: &str) -> Option<f64> {
     }
     let mut total = 0.0;
     let mut cur = 0.0;
-    for tok in l.split(|c: char| c.is_whitespace() || c == '-').filter(|t| !t.is_empty()) {
+    for tok in l
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|t| !t.is_empty())
+    {
         match tok {
             "hundred" => cur = if cur == 0.0 { 100.0 } else { cur * 100.0 },
             "thousand" | "million" | "billion" => {
@@ -648,10 +982,16 @@ fn parse_words(s: &str) -> Option<f64> {
 }
 
 fn norm_qualifier(q: &str) -> String {
-    let l: String = q.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let l: String = q
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match l.as_str() {
         "at least" | "no fewer than" | "no less than" => "at least",
-        "more than" | "over" | "upwards of" | "in excess of" | "exceeding" | "just over" => "more than",
+        "more than" | "over" | "upwards of" | "in excess of" | "exceeding" | "just over" => {
+            "more than"
+        }
         "up to" | "as many as" | "at most" | "no more than" => "up to",
         "less than" | "fewer than" | "under" | "just under" | "barely" => "less than",
         "only" => "exactly",
@@ -666,8 +1006,15 @@ fn prev_char(text: &str, i: usize) -> Option<char> {
 
 /// A digit run glued to what precedes it: "MH17", "Hwasong-19", "2+2", "24/7", "No.2".
 fn glued_before(text: &str, start: usize) -> bool {
-    let Some(c) = prev_char(text, start) else { return false };
-    if c.is_alphanumeric() || matches!(c, '+' | '/' | ':' | '#' | '_' | '@' | '.' | '\\' | '=' | '^' | '&') {
+    let Some(c) = prev_char(text, start) else {
+        return false;
+    };
+    if c.is_alphanumeric()
+        || matches!(
+            c,
+            '+' | '/' | ':' | '#' | '_' | '@' | '.' | '\\' | '=' | '^' | '&'
+        )
+    {
         return true;
     }
     if matches!(c, '-' | '‐' | '‑' | '–' | '—') {
@@ -685,8 +1032,15 @@ fn glued_after_digits(text: &str, end: usize) -> bool {
     let Some(c) = it.next() else { return false };
     if c.is_alphabetic() {
         // measures written without a space are handled by the unit pattern
-        let l: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
-        return !matches!(l.as_str(), "km" | "kms" | "kg" | "bn" | "mn" | "tn" | "m" | "k" | "b");
+        let l: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        return !matches!(
+            l.as_str(),
+            "km" | "kms" | "kg" | "bn" | "mn" | "tn" | "m" | "k" | "b"
+        );
     }
     if matches!(c, '+' | '/' | ':' | '_' | '@' | '=') {
         return true;
@@ -705,18 +1059,53 @@ fn glued_after_digits(text: &str, end: usize) -> bool {
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
     "dec",
 ];
 
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// The word before `i` (skipping spaces, commas and a trailing dot), lowercased.
 fn word_before(text: &str, i: usize) -> (String, usize) {
     let t = text[..i].trim_end_matches([' ', '\u{a0}', ',', '\t']);
     let t2 = t.trim_end_matches('.');
-    let start = t2.char_indices().rev().take_while(|(_, c)| c.is_alphanumeric()).last().map(|(k, _)| k).unwrap_or(t2.len());
+    let start = t2
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map(|(k, _)| k)
+        .unwrap_or(t2.len());
     (t2[start..].to_lowercase(), start)
 }
 
@@ -737,7 +1126,11 @@ fn date_context(text: &str, start: usize, end: usize, v: f64) -> bool {
     if small {
         let after = text[end..].trim_start_matches([' ', '\u{a0}']);
         let after = after.strip_prefix("of ").unwrap_or(after);
-        let nw: String = after.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+        let nw: String = after
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
         if MONTHS.contains(&nw.as_str()) {
             return true;
         }
@@ -746,14 +1139,86 @@ fn date_context(text: &str, start: usize, end: usize, v: f64) -> bool {
 }
 
 const ID_WORDS: &[&str] = &[
-    "resolution", "resolutions", "article", "articles", "section", "sections", "chapter", "clause",
-    "paragraph", "no", "nos", "number", "page", "pages", "vol", "volume", "flight", "route",
-    "highway", "road", "unit", "room", "gate", "building", "block", "platform", "bill", "act",
-    "amendment", "protocol", "phase", "level", "category", "class", "type", "model", "version",
-    "mark", "mk", "lot", "district", "precinct", "ward", "item", "point", "rule", "code", "channel",
-    "episode", "season", "part", "p", "pp", "fig", "figure", "table", "appendix", "annex", "line",
-    "squad", "battalion", "brigade", "regiment", "division", "corps", "group", "tier", "grade",
-    "stage", "round", "game", "match", "week", "day", "year", "cop", "covid", "g", "ii", "vs",
+    "resolution",
+    "resolutions",
+    "article",
+    "articles",
+    "section",
+    "sections",
+    "chapter",
+    "clause",
+    "paragraph",
+    "no",
+    "nos",
+    "number",
+    "page",
+    "pages",
+    "vol",
+    "volume",
+    "flight",
+    "route",
+    "highway",
+    "road",
+    "unit",
+    "room",
+    "gate",
+    "building",
+    "block",
+    "platform",
+    "bill",
+    "act",
+    "amendment",
+    "protocol",
+    "phase",
+    "level",
+    "category",
+    "class",
+    "type",
+    "model",
+    "version",
+    "mark",
+    "mk",
+    "lot",
+    "district",
+    "precinct",
+    "ward",
+    "item",
+    "point",
+    "rule",
+    "code",
+    "channel",
+    "episode",
+    "season",
+    "part",
+    "p",
+    "pp",
+    "fig",
+    "figure",
+    "table",
+    "appendix",
+    "annex",
+    "line",
+    "squad",
+    "battalion",
+    "brigade",
+    "regiment",
+    "division",
+    "corps",
+    "group",
+    "tier",
+    "grade",
+    "stage",
+    "round",
+    "game",
+    "match",
+    "week",
+    "day",
+    "year",
+    "cop",
+    "covid",
+    "g",
+    "ii",
+    "vs",
 ];
 
 fn identifier_before(text: &str, start: usize) -> bool {
@@ -770,11 +1235,19 @@ fn capitalized_word_before(text: &str, start: usize) -> bool {
         return false;
     }
     let t = &before[..before.len() - 1];
-    let Some(c) = t.chars().next_back() else { return false };
+    let Some(c) = t.chars().next_back() else {
+        return false;
+    };
     if !c.is_alphabetic() {
         return false;
     }
-    let wstart = t.char_indices().rev().take_while(|(_, c)| c.is_alphabetic()).last().map(|(k, _)| k).unwrap_or(0);
+    let wstart = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(k, _)| k)
+        .unwrap_or(0);
     let word = &t[wstart..];
     if !word.chars().any(|c| c.is_uppercase()) {
         return false;
@@ -823,7 +1296,9 @@ pub(crate) mod tests {
     }
 
     fn one<'a>(fs: &'a [Figure], text: &str) -> &'a Figure {
-        fs.iter().find(|f| f.text.contains(text)).unwrap_or_else(|| panic!("no figure with {text:?} in {fs:#?}"))
+        fs.iter()
+            .find(|f| f.text.contains(text))
+            .unwrap_or_else(|| panic!("no figure with {text:?} in {fs:#?}"))
     }
 
     #[test]
@@ -875,10 +1350,16 @@ pub(crate) mod tests {
     fn hedges() {
         let fs = figs("At least 12 people died. More than 1,000 were wounded. Some 3,000 fled, up to 40 of them children.");
         let a = one(&fs, "12");
-        assert_eq!((a.value, a.qualifier.as_deref(), a.unit.as_deref()), (Some(12.0), Some("at least"), Some("people")));
+        assert_eq!(
+            (a.value, a.qualifier.as_deref(), a.unit.as_deref()),
+            (Some(12.0), Some("at least"), Some("people"))
+        );
         assert_eq!(a.text, "At least 12 people");
         let b = one(&fs, "1,000");
-        assert_eq!((b.value, b.qualifier.as_deref(), b.unit.as_deref()), (Some(1000.0), Some("more than"), None));
+        assert_eq!(
+            (b.value, b.qualifier.as_deref(), b.unit.as_deref()),
+            (Some(1000.0), Some("more than"), None)
+        );
         assert_eq!(b.text, "More than 1,000");
         assert_eq!(one(&fs, "3,000").qualifier.as_deref(), Some("about"));
     }
@@ -886,7 +1367,8 @@ pub(crate) mod tests {
     #[test]
     fn money() {
         let fs = figs("Kyiv got $1.5 billion in loans, then 1.5 billion dollars more, plus €20 million and £3bn; US$2m came later.");
-        let vals: Vec<(Option<f64>, Option<&str>)> = fs.iter().map(|f| (f.value, f.unit.as_deref())).collect();
+        let vals: Vec<(Option<f64>, Option<&str>)> =
+            fs.iter().map(|f| (f.value, f.unit.as_deref())).collect();
         assert_eq!(
             vals,
             vec![
@@ -904,8 +1386,18 @@ pub(crate) mod tests {
     #[test]
     fn measures() {
         let fs = figs("Turnout was 40% and inflation 40 percent; the missile flew 300 km, its range is 5,500 kilometers and a 300-km strip.");
-        assert_eq!(fs.iter().filter(|f| f.unit.as_deref() == Some("percent")).count(), 2, "{fs:#?}");
-        let km: Vec<f64> = fs.iter().filter(|f| f.unit.as_deref() == Some("km")).filter_map(|f| f.value).collect();
+        assert_eq!(
+            fs.iter()
+                .filter(|f| f.unit.as_deref() == Some("percent"))
+                .count(),
+            2,
+            "{fs:#?}"
+        );
+        let km: Vec<f64> = fs
+            .iter()
+            .filter(|f| f.unit.as_deref() == Some("km"))
+            .filter_map(|f| f.value)
+            .collect();
         assert_eq!(km, vec![300.0, 5500.0, 300.0]);
     }
 
@@ -924,7 +1416,10 @@ pub(crate) mod tests {
     fn one_is_partitive_or_hedged() {
         let fs = figs("At least one of the missiles hit a field. One of the most serious cases. One day later, one man spoke.");
         let a = one(&fs, "one of the missiles");
-        assert_eq!((a.value, a.unit.as_deref(), a.subject.as_deref()), (Some(1.0), Some("missiles"), Some("missiles")));
+        assert_eq!(
+            (a.value, a.unit.as_deref(), a.subject.as_deref()),
+            (Some(1.0), Some("missiles"), Some("missiles"))
+        );
         assert_eq!(a.qualifier.as_deref(), Some("at least"));
         assert_eq!(fs.len(), 1, "{fs:#?}");
     }
@@ -979,9 +1474,25 @@ pub(crate) mod tests {
         for f in &a.figures {
             assert!(t.is_char_boundary(f.start) && t.is_char_boundary(f.end));
         }
-        assert!(a.figures.iter().any(|f| f.value == Some(42.0) && f.unit.as_deref() == Some("rockets")));
+        assert!(a
+            .figures
+            .iter()
+            .any(|f| f.value == Some(42.0) && f.unit.as_deref() == Some("rockets")));
         // no panic on odd input
-        for s in ["", "$", "1", "one", "of them", "€", "$.5", "millions of", "12-", "-12", "１２ troops", "1,000,"] {
+        for s in [
+            "",
+            "$",
+            "1",
+            "one",
+            "of them",
+            "€",
+            "$.5",
+            "millions of",
+            "12-",
+            "-12",
+            "１２ troops",
+            "1,000,",
+        ] {
             let _ = figs(s);
         }
     }
@@ -1001,7 +1512,10 @@ pub(crate) mod tests {
 
     pub(crate) fn seed(prefix: &str) -> Option<String> {
         let dir = shared_data()?.join("seeds");
-        let e = std::fs::read_dir(dir).ok()?.flatten().find(|e| e.file_name().to_string_lossy().starts_with(prefix))?;
+        let e = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(prefix))?;
         std::fs::read_to_string(e.path()).ok()
     }
 
@@ -1016,16 +1530,25 @@ pub(crate) mod tests {
         let f4 = figs(&s4);
         for (n, f) in [("000", &f0), ("001", &f1), ("004", &f4)] {
             for x in f.iter() {
-                eprintln!("{n}: {:?} value={:?} vague={} unit={:?} subject={:?} q={:?}", x.text, x.value, x.vague, x.unit, x.subject, x.qualifier);
+                eprintln!(
+                    "{n}: {:?} value={:?} vague={} unit={:?} subject={:?} q={:?}",
+                    x.text, x.value, x.vague, x.unit, x.subject, x.qualifier
+                );
             }
         }
         let m = one(&f0, "millions of rounds");
         assert!(m.vague && m.value.is_none());
         assert_eq!(m.subject.as_deref(), Some("rounds of ammunition"));
         assert!(one(&f0, "large numbers of").vague);
-        let a = f1.iter().find(|f| f.value == Some(10000.0)).expect("10,000 in seed 001");
+        let a = f1
+            .iter()
+            .find(|f| f.value == Some(10000.0))
+            .expect("10,000 in seed 001");
         assert_eq!(a.unit.as_deref(), Some("troops"));
-        let b = f1.iter().find(|f| f.value == Some(8000.0)).expect("8,000 in seed 001");
+        let b = f1
+            .iter()
+            .find(|f| f.value == Some(8000.0))
+            .expect("8,000 in seed 001");
         assert_eq!(b.subject, a.subject);
         // no date parts in seed 004
         assert!(!f4.iter().any(|f| matches!(f.value, Some(v) if v == 2023.0 || v == 2024.0 || v == 30.0 || v == 2.0)), "{f4:#?}");
@@ -1046,7 +1569,10 @@ pub(crate) mod tests {
             eprintln!("note: {} not found; skipping", path.display());
             return;
         };
-        let n: usize = std::env::var("SITREP_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(5000);
+        let n: usize = std::env::var("SITREP_BENCH_N")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(5000);
         let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
         let mut arts = Vec::new();
         for line in rd.lines().map_while(Result::ok).take(n) {
@@ -1073,7 +1599,11 @@ pub(crate) mod tests {
         let tq = t1.elapsed().as_secs_f64();
         let nf: usize = arts.iter().map(|a| a.figures.len()).sum();
         let nq: usize = arts.iter().map(|a| a.quotes.len()).sum();
-        let ns: usize = arts.iter().flat_map(|a| a.quotes.iter()).filter(|q| q.speaker.is_some()).count();
+        let ns: usize = arts
+            .iter()
+            .flat_map(|a| a.quotes.iter())
+            .filter(|q| q.speaker.is_some())
+            .count();
         eprintln!(
             "{} articles, {:.1} MB: figures {:.0} art/s ({:.1} MB/s, {} found); quotes {:.0} art/s ({:.1} MB/s, {} found, {} with speaker)",
             arts.len(),
@@ -1091,8 +1621,12 @@ pub(crate) mod tests {
                 for f in &a.figures {
                     let lo = super::floor(&a.text, f.start.saturating_sub(40));
                     let hi = super::clip(&a.text, f.end + 30);
-                    let ctx = format!("{}[{}]{}", &a.text[lo..f.start], f.text, &a.text[f.end..hi]).replace('\n', " ");
-                    println!("F\t{}\t{:?}\t{}\t{:?}\t{:?}\t{:?}\t{}", f.text, f.value, f.vague, f.unit, f.subject, f.qualifier, ctx);
+                    let ctx = format!("{}[{}]{}", &a.text[lo..f.start], f.text, &a.text[f.end..hi])
+                        .replace('\n', " ");
+                    println!(
+                        "F\t{}\t{:?}\t{}\t{:?}\t{:?}\t{:?}\t{}",
+                        f.text, f.value, f.vague, f.unit, f.subject, f.qualifier, ctx
+                    );
                 }
                 for q in &a.quotes {
                     let t: String = q.text.chars().take(60).collect();

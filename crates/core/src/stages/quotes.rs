@@ -74,8 +74,9 @@ impl Stage for Quotes {
 /// Abbreviations whose dot neither ends a sentence nor a speaker phrase ("Rep. Jamie Raskin").
 const ABBR: &str = r"(?:Rep|Reps|Sen|Sens|Gov|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Gov|Pres|St|Jr|Sr|Cpl|Pvt|U\.S|U\.N|U\.K|E\.U)\.";
 const ABBR_WORDS: &[&str] = &[
-    "Rep", "Reps", "Sen", "Sens", "Gov", "Dr", "Mr", "Mrs", "Ms", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj", "Prof", "Pres",
-    "St", "Jr", "Sr", "Cpl", "Pvt", "Corp", "Inc", "Co", "Ltd", "No", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec",
+    "Rep", "Reps", "Sen", "Sens", "Gov", "Dr", "Mr", "Mrs", "Ms", "Gen", "Lt", "Col", "Sgt",
+    "Capt", "Adm", "Maj", "Prof", "Pres", "St", "Jr", "Sr", "Cpl", "Pvt", "Corp", "Inc", "Co",
+    "Ltd", "No", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec",
 ];
 
 const CUES: &str = "said|says|say|told|tells|reads|read|stated|states|added|adds|wrote|writes|noted|notes|declared|declares|warned|warns|stressed|stresses|explained|explains|continued|continues|insisted|insists|claimed|claims|argued|argues|asked|asks|replied|replies|announced|announces|tweeted|posted|commented|remarked|emphasi[sz]ed|emphasi[sz]es|underlined|underscored|concluded|urged|urges|acknowledged|admitted|recalled|observed|suggested|cautioned|vowed|pledged|promised|demanded|countered|responded|conceded|confirmed|alleged|assured|predicted|complained|lamented|shouted|reiterated|reaffirmed";
@@ -135,8 +136,10 @@ fn is_open_ctx(p: Option<char>) -> bool {
 
 /// Pair the quotation marks of `text`.
 fn pair(text: &str) -> Vec<Raw> {
-    let marks: Vec<(usize, char)> =
-        text.char_indices().filter(|(_, c)| matches!(c, '"' | '“' | '”' | '„' | '«' | '»')).collect();
+    let marks: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '"' | '“' | '”' | '„' | '«' | '»'))
+        .collect();
     let mut out = Vec::new();
     let mut cur: Option<(usize, usize)> = None; // (open byte, inner start)
     let mut para_from = 0usize; // where the current paragraph of an open quote starts checking
@@ -170,26 +173,43 @@ fn pair(text: &str) -> Vec<Raw> {
                     }
                     // unclosed: end at the paragraph end
                     if nl - inner <= MAX_UNCLOSED {
-                        out.push(Raw { open, inner_start: inner, inner_end: nl, close_end: None });
+                        out.push(Raw {
+                            open,
+                            inner_start: inner,
+                            inner_end: nl,
+                            close_end: None,
+                        });
                     }
                     cur = None;
                     continue; // re-read this mark outside a quote
                 }
                 let closes = match c {
                     '”' | '»' => true,
-                    '"' => p.is_some_and(|p| !p.is_whitespace()) || n.is_none_or(|n| n.is_whitespace()),
+                    '"' => {
+                        p.is_some_and(|p| !p.is_whitespace()) || n.is_none_or(|n| n.is_whitespace())
+                    }
                     _ => false, // another opener: the first was never closed
                 };
                 if closes {
                     if pos - inner <= MAX_QUOTE {
-                        out.push(Raw { open, inner_start: inner, inner_end: pos, close_end: Some(pos + c.len_utf8()) });
+                        out.push(Raw {
+                            open,
+                            inner_start: inner,
+                            inner_end: pos,
+                            close_end: Some(pos + c.len_utf8()),
+                        });
                     }
                     cur = None;
                     i += 1;
                 } else {
                     // drop the unclosed opener when long, keep it to here when short
                     if pos - inner <= 80 && !text[inner..pos].trim().is_empty() {
-                        out.push(Raw { open, inner_start: inner, inner_end: pos, close_end: None });
+                        out.push(Raw {
+                            open,
+                            inner_start: inner,
+                            inner_end: pos,
+                            close_end: None,
+                        });
                     }
                     cur = None;
                 }
@@ -197,9 +217,17 @@ fn pair(text: &str) -> Vec<Raw> {
         }
     }
     if let Some((open, inner)) = cur {
-        let nl = text[para_from..].find('\n').map(|k| para_from + k).unwrap_or(text.len());
+        let nl = text[para_from..]
+            .find('\n')
+            .map(|k| para_from + k)
+            .unwrap_or(text.len());
         if nl - inner <= MAX_UNCLOSED {
-            out.push(Raw { open, inner_start: inner, inner_end: nl, close_end: None });
+            out.push(Raw {
+                open,
+                inner_start: inner,
+                inner_end: nl,
+                close_end: None,
+            });
         }
     }
     // trim and drop empties
@@ -224,7 +252,11 @@ pub fn find_quotes(text: &str, entities: &[Entity]) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(raws.len());
     for (k, r) in raws.iter().enumerate() {
         let next_open = raws.get(k + 1).map(|n| n.open).unwrap_or(text.len());
-        let prev_close = if k > 0 { raws[k - 1].close_end.unwrap_or(raws[k - 1].inner_end) } else { 0 };
+        let prev_close = if k > 0 {
+            raws[k - 1].close_end.unwrap_or(raws[k - 1].inner_end)
+        } else {
+            0
+        };
         let qtext = &text[r.inner_start..r.inner_end];
         let kind = classify(text, r);
         let mut sp = attribute(text, r, prev_close, next_open, kind);
@@ -232,7 +264,10 @@ pub fn find_quotes(text: &str, entities: &[Entity]) -> Vec<Quote> {
             // continuation of the previous speaker (same or previous paragraph)
             if let Some(prev) = out.iter().rev().find(|q| q.kind == QuoteKind::Direct) {
                 let between = &text[prev.end.min(r.open)..r.open];
-                if prev.speaker.is_some() && between.matches('\n').count() <= 2 && between.len() < 300 {
+                if prev.speaker.is_some()
+                    && between.matches('\n').count() <= 2
+                    && between.len() < 300
+                {
                     sp = Some(Attr {
                         start: prev.speaker_start.unwrap_or(0),
                         end: prev.speaker_end.unwrap_or(0),
@@ -282,7 +317,10 @@ fn classify(text: &str, r: &Raw) -> QuoteKind {
     if standalone || (ends_punct && words >= 5) {
         return QuoteKind::Direct;
     }
-    let after_cue = before.ends_with(',') || before.ends_with(" that") || before.ends_with(" said") || before.ends_with(" says");
+    let after_cue = before.ends_with(',')
+        || before.ends_with(" that")
+        || before.ends_with(" said")
+        || before.ends_with(" says");
     if after_cue && words >= 8 {
         return QuoteKind::Direct;
     }
@@ -310,7 +348,11 @@ fn sentence_start(text: &str, lo: usize, pos: usize) -> usize {
         if c == b'\n' {
             return i;
         }
-        if (c == b'.' || c == b'!' || c == b'?') && i < b.len() && (b[i] == b' ' || b[i] == b'\n') && !initial_before(b, i - 1) {
+        if (c == b'.' || c == b'!' || c == b'?')
+            && i < b.len()
+            && (b[i] == b' ' || b[i] == b'\n')
+            && !initial_before(b, i - 1)
+        {
             return i;
         }
         i -= 1;
@@ -326,7 +368,10 @@ fn sentence_end(text: &str, pos: usize, hi: usize) -> usize {
         if c == b'\n' {
             return i;
         }
-        if (c == b'.' || c == b'!' || c == b'?') && (i + 1 >= b.len() || b[i + 1] == b' ' || b[i + 1] == b'\n') && !initial_before(b, i) {
+        if (c == b'.' || c == b'!' || c == b'?')
+            && (i + 1 >= b.len() || b[i + 1] == b' ' || b[i + 1] == b'\n')
+            && !initial_before(b, i)
+        {
             return i + 1;
         }
         i += 1;
@@ -336,7 +381,8 @@ fn sentence_end(text: &str, pos: usize, hi: usize) -> usize {
 
 /// The '.' at `dot` follows a lone capital letter ("U.S.", "John F.") or a title ("Rep.").
 fn initial_before(b: &[u8], dot: usize) -> bool {
-    if dot >= 1 && b[dot - 1].is_ascii_uppercase() && (dot < 2 || !b[dot - 2].is_ascii_alphabetic()) {
+    if dot >= 1 && b[dot - 1].is_ascii_uppercase() && (dot < 2 || !b[dot - 2].is_ascii_alphabetic())
+    {
         return true;
     }
     let mut k = dot;
@@ -347,7 +393,13 @@ fn initial_before(b: &[u8], dot: usize) -> bool {
     (k == 0 || !b[k - 1].is_ascii_alphabetic()) && ABBR_WORDS.contains(&w)
 }
 
-fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: QuoteKind) -> Option<Attr> {
+fn attribute(
+    text: &str,
+    r: &Raw,
+    prev_close: usize,
+    next_open: usize,
+    kind: QuoteKind,
+) -> Option<Attr> {
     let x = rx();
     // 1. after the closing mark
     if let Some(ce) = r.close_end {
@@ -355,25 +407,44 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
         let hi = hi.max(ce);
         let w = &text[ce..hi];
         let ends_sentence = text[r.inner_start..r.inner_end].ends_with(['.', '!', '?']);
-        let first_lower = w.trim_start_matches([' ', ',', '\u{a0}']).chars().next().is_some_and(|c| c.is_lowercase());
-        if let Some(c) = x.after_inverted.captures(w).or_else(|| x.after_according.captures(w)) {
+        let first_lower = w
+            .trim_start_matches([' ', ',', '\u{a0}'])
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase());
+        if let Some(c) = x
+            .after_inverted
+            .captures(w)
+            .or_else(|| x.after_according.captures(w))
+        {
             if !ends_sentence || first_lower {
                 let g = c.name("sp").unwrap();
                 if let Some((s, e)) = clean_np(text, ce + g.start(), ce + g.end(), true) {
-                    return Some(Attr { start: s, end: e, cue: Some(norm_cue(c.name("cue").unwrap().as_str())), inherited: None });
+                    return Some(Attr {
+                        start: s,
+                        end: e,
+                        cue: Some(norm_cue(c.name("cue").unwrap().as_str())),
+                        inherited: None,
+                    });
                 }
             }
         }
         // "X said" after the quote only when the quote or the mark ends in punctuation:
         // “...,” X said / “...” , X said; not “two plus two” meeting ... X said
         let punct = text[r.inner_start..r.inner_end].ends_with([',', '.', '!', '?', '…', '—', '–'])
-            || w.trim_start_matches([' ', '\u{a0}']).starts_with([',', '—', '–']);
+            || w.trim_start_matches([' ', '\u{a0}'])
+                .starts_with([',', '—', '–']);
         if let Some(c) = x.after_np.captures(w).filter(|_| punct) {
             let g = c.name("sp").unwrap();
             let short_end = !c.name("end").unwrap().as_str().trim().is_empty();
             if !ends_sentence || first_lower || short_end {
                 if let Some((s, e)) = clean_np(text, ce + g.start(), ce + g.end(), false) {
-                    return Some(Attr { start: s, end: e, cue: Some(norm_cue(c.name("cue").unwrap().as_str())), inherited: None });
+                    return Some(Attr {
+                        start: s,
+                        end: e,
+                        cue: Some(norm_cue(c.name("cue").unwrap().as_str())),
+                        inherited: None,
+                    });
                 }
             }
         }
@@ -383,13 +454,27 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
     // only the last stretch before the mark: "X said: “", "X told reporters on Friday that “"
     let bs = floor(text, r.open.saturating_sub(160)).max(ss);
     let before = &text[bs..r.open];
-    if let Some(cue) = x.before.find_iter(before).last().filter(|c| before_tail_ok(&before[c.end()..])) {
+    if let Some(cue) = x
+        .before
+        .find_iter(before)
+        .last()
+        .filter(|c| before_tail_ok(&before[c.end()..]))
+    {
         if let Some((s, e)) = back_np(text, ss, bs + cue.start()) {
-            return Some(Attr { start: s, end: e, cue: Some(norm_cue(cue.as_str())), inherited: None });
+            return Some(Attr {
+                start: s,
+                end: e,
+                cue: Some(norm_cue(cue.as_str())),
+                inherited: None,
+            });
         }
     }
     // 3. according to X in the sentence
-    let se = sentence_end(text, r.close_end.unwrap_or(r.inner_end), next_open.min(text.len()).max(r.inner_end));
+    let se = sentence_end(
+        text,
+        r.close_end.unwrap_or(r.inner_end),
+        next_open.min(text.len()).max(r.inner_end),
+    );
     let sent_lo = sentence_start(text, 0, r.open).max(prev_close.min(r.open));
     for (lo, hi) in [(sent_lo, r.open), (r.close_end.unwrap_or(r.inner_end), se)] {
         if lo >= hi {
@@ -398,7 +483,12 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
         if let Some(c) = x.according.captures(&text[lo..hi]) {
             let g = c.name("sp").unwrap();
             if let Some((s, e)) = clean_np(text, lo + g.start(), lo + g.end(), true) {
-                return Some(Attr { start: s, end: e, cue: Some("according to".into()), inherited: None });
+                return Some(Attr {
+                    start: s,
+                    end: e,
+                    cue: Some("according to".into()),
+                    inherited: None,
+                });
             }
         }
     }
@@ -411,7 +501,12 @@ fn attribute(text: &str, r: &Raw, prev_close: usize, next_open: usize, kind: Quo
             let after = &seg[cue.end()..];
             if !after.trim_start().starts_with("for ") {
                 if let Some((s, e)) = back_np(text, sl, sl + cue.start()) {
-                    return Some(Attr { start: s, end: e, cue: Some(norm_cue(cue.as_str())), inherited: None });
+                    return Some(Attr {
+                        start: s,
+                        end: e,
+                        cue: Some(norm_cue(cue.as_str())),
+                        inherited: None,
+                    });
                 }
             }
         }
@@ -432,18 +527,67 @@ fn before_tail_ok(tail: &str) -> bool {
 }
 
 fn norm_cue(c: &str) -> String {
-    c.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    c.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 const CUT_WORDS: &[&str] = &[
-    "issued", "released", "published", "adopted", "signed", "posted", "sent", "seen", "obtained",
-    "quoted", "cited", "distributed", "made", "delivered", "shared", "who", "which", "that", "on",
-    "in", "at", "during", "late", "earlier", "last", "this", "after", "before", "when", "while",
-    "told", "speaking", "writing", "adding", "as", "to", "from", "said", "says", "with", "via",
-    "also", "later", "has", "have", "had", "yesterday", "today", "tonight",
+    "issued",
+    "released",
+    "published",
+    "adopted",
+    "signed",
+    "posted",
+    "sent",
+    "seen",
+    "obtained",
+    "quoted",
+    "cited",
+    "distributed",
+    "made",
+    "delivered",
+    "shared",
+    "who",
+    "which",
+    "that",
+    "on",
+    "in",
+    "at",
+    "during",
+    "late",
+    "earlier",
+    "last",
+    "this",
+    "after",
+    "before",
+    "when",
+    "while",
+    "told",
+    "speaking",
+    "writing",
+    "adding",
+    "as",
+    "to",
+    "from",
+    "said",
+    "says",
+    "with",
+    "via",
+    "also",
+    "later",
+    "has",
+    "have",
+    "had",
+    "yesterday",
+    "today",
+    "tonight",
 ];
 
-const LEAD_DROP: &[&str] = &["and", "but", "so", "then", "while", "as", "later", "also", "yet", "now"];
+const LEAD_DROP: &[&str] = &[
+    "and", "but", "so", "then", "while", "as", "later", "also", "yet", "now",
+];
 
 /// Tidy a speaker phrase found after the quote: cut trailing clauses ("issued Tuesday
 /// evening", "in a statement", "who ..."), drop leading conjunctions. `cut_first` also cuts
@@ -496,14 +640,74 @@ fn clean_np(text: &str, s: usize, e: usize, _inverted: bool) -> Option<(usize, u
 }
 
 const BACK_STOP: &[&str] = &[
-    "what", "that", "which", "who", "whom", "to", "but", "or", "while", "as", "when", "because",
-    "after", "before", "if", "since", "so", "than", "where", "said", "says", "is", "was", "are",
-    "were", "be", "been", "also", "has", "have", "had", "in", "on", "at", "for", "by", "with",
-    "from", "into", "about", "then", "now", "later", "once", "again", "however", "meanwhile",
-    "would", "will", "could", "can", "may", "might", "should", "did", "does", "do", "not",
-    "reportedly", "recently", "earlier", "yesterday", "today", "repeatedly",
+    "what",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "to",
+    "but",
+    "or",
+    "while",
+    "as",
+    "when",
+    "because",
+    "after",
+    "before",
+    "if",
+    "since",
+    "so",
+    "than",
+    "where",
+    "said",
+    "says",
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "also",
+    "has",
+    "have",
+    "had",
+    "in",
+    "on",
+    "at",
+    "for",
+    "by",
+    "with",
+    "from",
+    "into",
+    "about",
+    "then",
+    "now",
+    "later",
+    "once",
+    "again",
+    "however",
+    "meanwhile",
+    "would",
+    "will",
+    "could",
+    "can",
+    "may",
+    "might",
+    "should",
+    "did",
+    "does",
+    "do",
+    "not",
+    "reportedly",
+    "recently",
+    "earlier",
+    "yesterday",
+    "today",
+    "repeatedly",
 ];
-const DETS: &[&str] = &["the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "my", "your"];
+const DETS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "my", "your",
+];
 
 /// The noun phrase right before `cue` (not before `lo`): walk back over words to a
 /// punctuation mark, a function word or a determiner (included).
@@ -514,7 +718,21 @@ fn back_np(text: &str, lo: usize, cue: usize) -> Option<(usize, usize)> {
         let t = region.trim_end_matches([' ', '\u{a0}', ',', '\t']);
         let last = t.rsplit(' ').next().unwrap_or("");
         let ll = last.to_lowercase();
-        if matches!(ll.as_str(), "has" | "have" | "had" | "also" | "later" | "then" | "reportedly" | "once" | "would" | "will" | "further" | "previously") {
+        if matches!(
+            ll.as_str(),
+            "has"
+                | "have"
+                | "had"
+                | "also"
+                | "later"
+                | "then"
+                | "reportedly"
+                | "once"
+                | "would"
+                | "will"
+                | "further"
+                | "previously"
+        ) {
             region = &t[..t.len() - last.len()];
         } else {
             region = t;
@@ -538,7 +756,9 @@ fn back_np(text: &str, lo: usize, cue: usize) -> Option<(usize, usize)> {
         if n >= 10 {
             return None;
         }
-        if w.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–']) || w.starts_with(['(', '"', '“', '”']) {
+        if w.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–'])
+            || w.starts_with(['(', '"', '“', '”'])
+        {
             break;
         }
         let l = w.to_lowercase();
@@ -547,8 +767,16 @@ fn back_np(text: &str, lo: usize, cue: usize) -> Option<(usize, usize)> {
         }
         if l == "and" || l == "of" {
             // "South Korea and Canada", "Minister of Foreign Affairs": only between capitals
-            let left_cap = idx > 0 && toks[idx - 1].1.chars().next().is_some_and(|c| c.is_uppercase());
-            let right_cap = text[start..].chars().next().is_some_and(|c| c.is_uppercase());
+            let left_cap = idx > 0
+                && toks[idx - 1]
+                    .1
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase());
+            let right_cap = text[start..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase());
             if !(left_cap && right_cap) {
                 break;
             }
@@ -576,14 +804,22 @@ fn back_np(text: &str, lo: usize, cue: usize) -> Option<(usize, usize)> {
 fn resolve(text: &str, s: usize, e: usize, before: usize, entities: &[Entity]) -> (usize, usize) {
     let np = text[s..e].to_lowercase();
     if matches!(np.as_str(), "he" | "she" | "him" | "her") {
-        if let Some(p) = entities.iter().rev().find(|x| x.kind == EntityKind::Person && x.end <= before) {
-            if p.end <= text.len() && text.is_char_boundary(p.start) && text.is_char_boundary(p.end) {
+        if let Some(p) = entities
+            .iter()
+            .rev()
+            .find(|x| x.kind == EntityKind::Person && x.end <= before)
+        {
+            if p.end <= text.len() && text.is_char_boundary(p.start) && text.is_char_boundary(p.end)
+            {
                 return (p.start, p.end);
             }
         }
         return (s, e);
     }
-    let inside: Vec<&Entity> = entities.iter().filter(|x| x.start >= s && x.end <= e && x.start < x.end).collect();
+    let inside: Vec<&Entity> = entities
+        .iter()
+        .filter(|x| x.start >= s && x.end <= e && x.start < x.end)
+        .collect();
     if let Some(p) = inside.iter().rev().find(|x| x.kind == EntityKind::Person) {
         return (p.start, p.end);
     }
@@ -639,7 +875,9 @@ mod tests {
     }
 
     fn ents(t: &str, s: &str, kind: EntityKind) -> Vec<Entity> {
-        t.match_indices(s).map(|(start, _)| ent_at(start, s, kind)).collect()
+        t.match_indices(s)
+            .map(|(start, _)| ent_at(start, s, kind))
+            .collect()
     }
 
     fn ent_at(start: usize, s: &str, kind: EntityKind) -> Entity {
@@ -661,7 +899,10 @@ mod tests {
     fn check(q: &Quote, speaker: &str, cue: &str, text: &str) {
         assert_eq!(q.speaker.as_deref(), Some(speaker), "{q:#?}");
         assert_eq!(q.cue.as_deref(), Some(cue), "{q:#?}");
-        assert_eq!(&text[q.speaker_start.unwrap()..q.speaker_end.unwrap()], speaker);
+        assert_eq!(
+            &text[q.speaker_start.unwrap()..q.speaker_end.unwrap()],
+            speaker
+        );
     }
 
     #[test]
@@ -677,7 +918,12 @@ mod tests {
         check(&qs[0], "the statement", "reads", t);
         assert!(qs[0].text.starts_with("We urge") && qs[0].text.ends_with("at once,"));
         check(&qs[1], "the signatories", "said", t);
-        check(&qs[2], "National Security Council spokesperson John Kirby", "said", t);
+        check(
+            &qs[2],
+            "National Security Council spokesperson John Kirby",
+            "said",
+            t,
+        );
         check(&qs[3], "Kirby", "told", t);
         check(&qs[4], "a joint statement", "reads", t);
         assert!(qs.iter().all(|q| q.kind == QuoteKind::Direct));
@@ -717,13 +963,18 @@ mod tests {
     fn titles_keep_their_dot() {
         let t = "“We will subpoena the records,” according to Rep. Jamie Raskin. “U.S. forces stay,” U.S. officials said.";
         let qs = quotes(t);
-        assert_eq!(qs[0].speaker.as_deref(), Some("Rep. Jamie Raskin"), "{qs:#?}");
+        assert_eq!(
+            qs[0].speaker.as_deref(),
+            Some("Rep. Jamie Raskin"),
+            "{qs:#?}"
+        );
         assert_eq!(qs[1].speaker.as_deref(), Some("U.S. officials"), "{qs:#?}");
     }
 
     #[test]
     fn partial_quotes() {
-        let t = "Seoul and Ottawa called the deployment “a grave escalation” at their “2+2” talks. \
+        let t =
+            "Seoul and Ottawa called the deployment “a grave escalation” at their “2+2” talks. \
                  The ministers described the war as \"brutal and unjustifiable\" on Friday.";
         let qs = quotes(t);
         assert_eq!(qs.len(), 3, "{qs:#?}");
@@ -752,9 +1003,13 @@ mod tests {
 
     #[test]
     fn unbalanced_quote_does_not_swallow() {
-        let mut t = String::from("The minister said: “We will respond to this with force and determination\n");
+        let mut t = String::from(
+            "The minister said: “We will respond to this with force and determination\n",
+        );
         for _ in 0..50 {
-            t.push_str("Another paragraph of ordinary reporting follows here, with no quotes at all.\n");
+            t.push_str(
+                "Another paragraph of ordinary reporting follows here, with no quotes at all.\n",
+            );
         }
         t.push_str("“A final quote,” the spokesman said.");
         let qs = quotes(&t);
@@ -768,8 +1023,24 @@ mod tests {
     #[test]
     fn odd_input_no_panic() {
         for s in [
-            "", "\"", "“", "”", "\"\"", "“”", "a \" b", "”x“", "«x»", "„x“", "\"\n\"", "“😀 é 한국”, 말했다.",
-            "said: “", "“x,” said", "“x,” according to", "12\" pipe", "“a” “b” “c", "\u{a0}“\u{a0}”",
+            "",
+            "\"",
+            "“",
+            "”",
+            "\"\"",
+            "“”",
+            "a \" b",
+            "”x“",
+            "«x»",
+            "„x“",
+            "\"\n\"",
+            "“😀 é 한국”, 말했다.",
+            "said: “",
+            "“x,” said",
+            "“x,” according to",
+            "12\" pipe",
+            "“a” “b” “c",
+            "\u{a0}“\u{a0}”",
         ] {
             let _ = quotes(s);
         }
@@ -790,14 +1061,31 @@ mod tests {
         for (n, qs) in [("000", &q0), ("001", &q1), ("004", &q4)] {
             for q in qs.iter() {
                 let t: String = q.text.chars().take(50).collect();
-                eprintln!("{n}: {:?} {t:?} speaker={:?} cue={:?}", q.kind, q.speaker, q.cue);
+                eprintln!(
+                    "{n}: {:?} {t:?} speaker={:?} cue={:?}",
+                    q.kind, q.speaker, q.cue
+                );
             }
         }
-        let sp: Vec<&str> = q0.iter().filter(|q| q.kind == QuoteKind::Direct).filter_map(|q| q.speaker.as_deref()).collect();
-        assert!(sp.contains(&"the statement") && sp.contains(&"the signatories"), "{q0:#?}");
-        assert!(q0.iter().any(|q| q.text == "2+2" && q.kind == QuoteKind::Partial));
-        assert!(q1.iter().any(|q| q.text == "a grave escalation" && q.kind == QuoteKind::Partial));
-        let j = q4.iter().find(|q| q.cue.as_deref() == Some("reads")).expect("quote read by a joint statement");
+        let sp: Vec<&str> = q0
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .filter_map(|q| q.speaker.as_deref())
+            .collect();
+        assert!(
+            sp.contains(&"the statement") && sp.contains(&"the signatories"),
+            "{q0:#?}"
+        );
+        assert!(q0
+            .iter()
+            .any(|q| q.text == "2+2" && q.kind == QuoteKind::Partial));
+        assert!(q1
+            .iter()
+            .any(|q| q.text == "a grave escalation" && q.kind == QuoteKind::Partial));
+        let j = q4
+            .iter()
+            .find(|q| q.cue.as_deref() == Some("reads"))
+            .expect("quote read by a joint statement");
         assert_eq!(j.speaker.as_deref(), Some("a joint statement"));
         assert!(j.text.starts_with("We condemn"));
     }
