@@ -155,6 +155,10 @@ pub struct Figure {
     /// The phrase the figure counts ("North Korean troops", "rounds of ammunition").
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub subject: Option<String>,
+    /// Normalised hedge before the number, when there is one: `about`, `at least`,
+    /// `more than`, `up to`, `less than`. The words themselves stay in `text`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub qualifier: Option<String>,
 }
 
 /// A direct quotation and who said it.
@@ -174,6 +178,30 @@ pub struct Quote {
     /// The reporting verb ("said", "reads").
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cue: Option<String>,
+    /// `direct` for a quoted sentence or clause, `partial` for a short quoted phrase or scare
+    /// quote ("a grave escalation", "2+2").
+    #[serde(default)]
+    pub kind: QuoteKind,
+}
+
+/// Whether a quote is a full quoted statement or a short quoted phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A quoted sentence or clause, usually with a reporting verb ("..., the statement reads").
+    #[default]
+    Direct,
+    /// A short quoted phrase inside the reporter's own sentence, or a scare quote.
+    Partial,
+}
+
+impl QuoteKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Partial => "partial",
+        }
+    }
 }
 
 /// A sentence span.
