@@ -289,6 +289,11 @@ impl Gazetteer {
         self.targets.get(form).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The spellings of surface form `form` as the tables give them.
+    pub fn forms_of(&self, form: usize) -> &[&'static str] {
+        self.forms.get(form).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Every surface form in `text` on word boundaries and with acceptable capitalisation, in
     /// order of end offset (overlapping hits included). Appends to `out`.
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {

@@ -25,6 +25,19 @@ pub(crate) fn tokens(text: &str, out: &mut Vec<Tok>) {
             continue;
         }
         if !c.is_alphanumeric() {
+            // possessive "'s" right after a word is one token
+            let rest = &text[i + c.len_utf8()..];
+            let glued = out.last().is_some_and(|t: &Tok| t.end == i);
+            if glued
+                && matches!(c, '\'' | '’')
+                && (rest.starts_with('s') || rest.starts_with('S'))
+                && rest[1..].chars().next().is_none_or(|n| !n.is_alphanumeric())
+            {
+                it.next();
+                out.push(Tok { start: i, end: i + c.len_utf8() + 1, newline_before: false });
+                newline = false;
+                continue;
+            }
             out.push(Tok { start: i, end: i + c.len_utf8(), newline_before: newline });
             newline = false;
             continue;
@@ -171,3 +184,17 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "Indo-Pacific", "Euro-Atlantic", "Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt",
     "Col", "Capt", "Sgt", "Adm", "Maj", "St", "Mt", "Ft", "Co", "Jr", "Sr", "II", "III",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_possessive_keep_hyphens() {
+        let t = "Korea's Cho Tae-yul, O'Brien’s U.S.";
+        let mut v = Vec::new();
+        tokens(t, &mut v);
+        let w: Vec<&str> = v.iter().map(|k| &t[k.start..k.end]).collect();
+        assert_eq!(w, ["Korea", "'s", "Cho", "Tae-yul", ",", "O'Brien", "’s", "U", ".", "S", "."]);
+    }
+}

@@ -353,10 +353,15 @@ impl<'a> Ctx<'a> {
         before || after
     }
 
-    /// Some gazetteer hit (not a title) starts at byte `s`.
+    /// A country, organisation or region name starts at byte `s`.
     fn starts_entity(&self, s: usize) -> bool {
         self.hits.iter().any(|h| {
-            h.start == s && self.gaz.targets(h.form).iter().any(|t| !matches!(t, Target::Title(_)))
+            h.start == s
+                && self.gaz.targets(h.form).iter().any(|t| match *t {
+                    Target::Country { .. } | Target::Org(_) => true,
+                    Target::Place { idx, .. } => self.gaz.places[idx].kind == PlaceKind::Region,
+                    _ => false,
+                })
         })
     }
 
@@ -445,6 +450,11 @@ impl<'a> Ctx<'a> {
         }) {
             let w = &g.weapons[idx];
             if w.needs_context && !self.weapon_cue(i, j) {
+                return None;
+            }
+            // a lower-case class written with a capital mid-sentence is a name ("Rockets")
+            let lower_class = g.forms_of(h.form).iter().all(|f| !capitalised(f));
+            if lower_class && capitalised(m) && !sentence_start(text, &self.toks, i) {
                 return None;
             }
             let mut e = Cand::new(h.start, h.end, EntityKind::Weapon, Source::Gazetteer);
