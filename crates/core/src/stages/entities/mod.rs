@@ -266,14 +266,12 @@ impl<'a> Ctx<'a> {
     fn collect_mentioned(&mut self) {
         for h in &self.hits {
             let m = &self.text[h.start..h.end];
-            for t in self.gaz.targets(h.form) {
-                if let Target::Country { idx, how } = *t {
-                    // ambiguous first names ("Jordan", "Chad") do not count here
-                    if how != NameHow::Gov && !FIRST_NAME_COUNTRIES.contains(&m) {
-                        let iso = self.gaz.countries[idx].iso3;
-                        if !self.mentioned.contains(&iso) {
-                            self.mentioned.push(iso);
-                        }
+            if let Some((idx, how)) = self.gaz.country_of(h) {
+                // ambiguous first names ("Jordan", "Chad") do not count here
+                if how != NameHow::Gov && !FIRST_NAME_COUNTRIES.contains(&m) {
+                    let iso = self.gaz.countries[idx].iso3;
+                    if !self.mentioned.contains(&iso) {
+                        self.mentioned.push(iso);
                     }
                 }
             }
@@ -329,7 +327,7 @@ impl<'a> Ctx<'a> {
         let Some(next) = self.toks.get(j + 1) else { return false };
         self.hits.iter().any(|h| {
             h.start == next.start
-                && self.gaz.targets(h.form).iter().any(|t| match *t {
+                && self.gaz.targets(h).any(|t| match t {
                     Target::Country { how, .. } => how == NameHow::Name,
                     Target::Place { idx, .. } => self.gaz.places[idx].kind == PlaceKind::Region,
                     _ => false,
@@ -342,11 +340,13 @@ impl<'a> Ctx<'a> {
     fn touches_name(&self, i: usize, j: usize) -> bool {
         let is_namey = |k: usize| {
             let w = self.w(k);
+            let s = self.toks[k].start;
             capitalised(w)
                 && w.chars().any(char::is_alphabetic)
                 && !is_word(w, context::LOCATIVE)
-                && !context::NOT_NAME.contains(&w)
-                && !self.starts_entity(self.toks[k].start)
+                && !context::FUNCTION_WORDS.contains(&w)
+                && !self.starts_entity(s)
+                && !self.titles.iter().any(|t| t.0 == s)
         };
         let before = i > 0 && !sentence_start(self.text, &self.toks, i) && is_namey(i - 1);
         let after = j < self.toks.len() && !self.toks[j].newline_before && is_namey(j);
@@ -357,7 +357,7 @@ impl<'a> Ctx<'a> {
     fn starts_entity(&self, s: usize) -> bool {
         self.hits.iter().any(|h| {
             h.start == s
-                && self.gaz.targets(h.form).iter().any(|t| match *t {
+                && self.gaz.targets(h).any(|t| match t {
                     Target::Country { .. } | Target::Org(_) => true,
                     Target::Place { idx, .. } => self.gaz.places[idx].kind == PlaceKind::Region,
                     _ => false,
@@ -369,8 +369,8 @@ impl<'a> Ctx<'a> {
         let hits = self.hits.clone();
         // titles: keep the longest title per end offset
         for h in &hits {
-            for t in self.gaz.targets(h.form) {
-                if let Target::Title(idx) = *t {
+            for t in self.gaz.targets(h) {
+                if let Target::Title(idx) = t {
                     match self.titles.iter_mut().find(|x| x.1 == h.end) {
                         Some(x) if x.0 > h.start => *x = (h.start, h.end, idx),
                         Some(_) => {}
@@ -394,14 +394,11 @@ impl<'a> Ctx<'a> {
         let g = self.gaz;
         let text = self.text;
         let m = &text[h.start..h.end];
-        let targets = g.targets(h.form);
+        let targets: Vec<Target> = g.targets(h).collect();
         let i = tok_at(&self.toks, h.start);
         let j = tok_at(&self.toks, h.end);
         // 1. countries
-        if let Some((idx, how)) = targets.iter().find_map(|t| match *t {
-            Target::Country { idx, how } => Some((idx, how)),
-            _ => None,
-        }) {
+        if let Some((idx, how)) = g.country_of(h) {
             let c = &g.countries[idx];
             // a country that is also a region elsewhere ("Georgia"): the region when the
             // article names that region's country and nothing else names this one
@@ -414,8 +411,8 @@ impl<'a> Ctx<'a> {
                 let own_elsewhere = self.hits.iter().any(|o| {
                     o.start != h.start
                         && &text[o.start..o.end] != m
-                        && g.targets(o.form).iter().any(
-                            |t| matches!(*t, Target::Country { idx: k, .. } if k == idx),
+                        && g.targets(o).any(
+                            |t| matches!(t, Target::Country { idx: k, .. } if k == idx),
                         )
                 });
                 if self.mentioned.contains(&other) && !own_elsewhere {
@@ -487,8 +484,8 @@ impl<'a> Ctx<'a> {
         let g = self.gaz;
         // best city of this name
         let mut best: Option<(usize, bool, f64)> = None;
-        for t in g.targets(h.form) {
-            if let Target::Place { idx, alternate } = *t {
+        for t in g.targets(h) {
+            if let Target::Place { idx, alternate } = t {
                 let p = &g.places[idx];
                 let mut score = f64::from(p.population.max(1));
                 if self.mentioned.contains(&p.country) {
@@ -526,6 +523,14 @@ impl<'a> Ctx<'a> {
             if name_part || ner_other || p.common_word {
                 return None;
             }
+            // a dateline ("WASHINGTON (AP) —", "Kyiv, May 2 -") or an article about no other
+            // country: the city itself
+            let dateline = sentence_start(self.text, &self.toks, i)
+                && matches!(self.w(j), "(" | "—" | "–" | "-" | ",");
+            let foreign = self.mentioned.iter().any(|c| *c != p.country);
+            if dateline || !foreign {
+                return Some(self.place_cand(h, idx));
+            }
             // capital as its government
             let c = g.country(p.country)?;
             let mut e = Cand::new(h.start, h.end, EntityKind::Country, Source::Gazetteer);
@@ -537,7 +542,9 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let words = m.split(' ').count();
-        let accept = if p.common_word {
+        // a city named like a calendar, office or organisation word ("March", "University")
+        let ordinary = p.common_word || context::NOT_NAME.contains(&m);
+        let accept = if ordinary {
             strong
         } else if alternate {
             cue && !name_part
@@ -630,9 +637,9 @@ impl<'a> Ctx<'a> {
                 }
                 NerType::Loc => {
                     let mut e = Cand::new(n.start, n.end, EntityKind::Place, Source::Tagger);
-                    if let Some(ts) = self.gaz.lookup(m) {
-                        for t in ts {
-                            match *t {
+                    if let Some(lh) = self.gaz.lookup(m) {
+                        for t in self.gaz.targets(&lh) {
+                            match t {
                                 Target::Country { idx, .. } => {
                                     let c = &self.gaz.countries[idx];
                                     e.kind = EntityKind::Country;
@@ -641,7 +648,7 @@ impl<'a> Ctx<'a> {
                                     break;
                                 }
                                 Target::Place { idx, .. } if e.code.is_none() => {
-                                    let h = Hit { start: n.start, end: n.end, form: 0 };
+                                    let h = Hit { start: n.start, end: n.end, ..lh };
                                     let mut p = self.place_cand(&h, idx);
                                     p.source = Source::Tagger;
                                     e = p;
@@ -655,11 +662,11 @@ impl<'a> Ctx<'a> {
                 NerType::Org => {
                     let mut e =
                         Cand::new(n.start, n.end, EntityKind::Organization, Source::Tagger);
-                    if let Some(ts) = self.gaz.lookup(m) {
+                    if let Some(lh) = self.gaz.lookup(m) {
                         if let Some(Target::Org(i)) =
-                            ts.iter().find(|t| matches!(t, Target::Org(_)))
+                            self.gaz.targets(&lh).find(|t| matches!(t, Target::Org(_)))
                         {
-                            let o = &self.gaz.orgs[*i];
+                            let o = &self.gaz.orgs[i];
                             e.code = Some(o.name.to_string());
                             e.name = Some(o.name.to_string());
                             e.country = o.country.map(str::to_string);
@@ -668,8 +675,8 @@ impl<'a> Ctx<'a> {
                     out.push(e);
                 }
                 NerType::Misc => {
-                    let demonym = self.gaz.lookup(m).is_some_and(|ts| {
-                        ts.iter().any(|t| matches!(t, Target::Country { .. }))
+                    let demonym = self.gaz.lookup(m).is_some_and(|lh| {
+                        self.gaz.targets(&lh).any(|t| matches!(t, Target::Country { .. }))
                     });
                     if !demonym {
                         out.push(Cand::new(n.start, n.end, EntityKind::Other, Source::Tagger));

@@ -267,3 +267,79 @@ fn seeds_from_shared_data() {
         );
     }
 }
+
+/// Throughput and a by-eye dump on a sample of the shared news corpus. Run with
+/// `SITREP_SAMPLE=2000 cargo test --release -p sitrep-core --lib entities::tests::corpus_sample
+/// -- --ignored --nocapture`; prints articles/s and the most frequent mentions per kind.
+#[test]
+#[ignore]
+fn corpus_sample() {
+    use std::io::BufRead;
+    let base = std::env::var("SITREP_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let path = base.join("data/news/realtimeqa_news_articles_2022_2026/articles.jsonl.gz");
+    let Ok(f) = std::fs::File::open(&path) else {
+        eprintln!("note: {} absent; skipped", path.display());
+        return;
+    };
+    let n: usize = std::env::var("SITREP_SAMPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+    let skip: usize = std::env::var("SITREP_SKIP").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut texts = Vec::new();
+    for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f)).lines().skip(skip) {
+        let Ok(line) = line else { break };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+            texts.push(t.to_string());
+        }
+        if texts.len() >= n {
+            break;
+        }
+    }
+    let stage = Entities::new(&EntitiesConfig::default()).unwrap();
+    let _ = Gazetteer::embedded();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let t0 = std::time::Instant::now();
+    let mut counts: std::collections::HashMap<(EntityKind, String, Option<String>), usize> =
+        Default::default();
+    let mut total = 0;
+    for t in &texts {
+        let mut a = Article::new(t.clone(), Meta::default());
+        stage.process(&mut a);
+        total += a.entities.len();
+        for e in a.entities {
+            let key = match e.kind {
+                EntityKind::Person => (e.kind, e.text, e.role),
+                _ => (e.kind, e.text, e.code),
+            };
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let dt = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "{} articles, {:.1} MB, {} entities in {:.2}s: {:.0} articles/s, {:.1} MB/s",
+        texts.len(),
+        bytes as f64 / 1e6,
+        total,
+        dt,
+        texts.len() as f64 / dt,
+        bytes as f64 / 1e6 / dt
+    );
+    let top: usize = std::env::var("SITREP_TOP").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    for kind in [
+        EntityKind::Place,
+        EntityKind::Country,
+        EntityKind::Person,
+        EntityKind::Organization,
+        EntityKind::Weapon,
+    ] {
+        let mut v: Vec<_> = counts.iter().filter(|(k, _)| k.0 == kind).collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let line: Vec<String> = v
+            .iter()
+            .take(top)
+            .map(|(k, c)| format!("{}[{}]={c}", k.1, k.2.as_deref().unwrap_or("-")))
+            .collect();
+        eprintln!("{}: {}", kind.as_str(), line.join("; "));
+    }
+}
