@@ -108,9 +108,15 @@ pub enum NameHow {
 /// What a surface form refers to. One form may refer to several things ("Georgia").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Country { idx: usize, how: NameHow },
+    Country {
+        idx: usize,
+        how: NameHow,
+    },
     /// `alternate`: the form is an alternate name, not the place's main name.
-    Place { idx: usize, alternate: bool },
+    Place {
+        idx: usize,
+        alternate: bool,
+    },
     Org(usize),
     Weapon(usize),
     Title(usize),
@@ -169,7 +175,9 @@ impl Gazetteer {
         }
         for table in [tables::COUNTRY_NAMES, tables::COUNTRY_ALIASES] {
             for r in rows(table) {
-                let Some(&idx) = by_iso3.get(field(&r, 1)) else { continue };
+                let Some(&idx) = by_iso3.get(field(&r, 1)) else {
+                    continue;
+                };
                 let how = match field(&r, 2) {
                     "demonym" => NameHow::Demonym,
                     "gov" => NameHow::Gov,
@@ -207,10 +215,22 @@ impl Gazetteer {
                 }
             }
             if name.chars().count() >= 3 {
-                b.add(name, Target::Place { idx, alternate: false });
+                b.add(
+                    name,
+                    Target::Place {
+                        idx,
+                        alternate: false,
+                    },
+                );
             }
             for alt in list(field(&r, 7)) {
-                b.add(alt, Target::Place { idx, alternate: true });
+                b.add(
+                    alt,
+                    Target::Place {
+                        idx,
+                        alternate: true,
+                    },
+                );
             }
         }
         for r in rows(tables::REGIONS) {
@@ -227,9 +247,21 @@ impl Gazetteer {
                 common_word: false,
                 kind: PlaceKind::Region,
             });
-            b.add(name, Target::Place { idx, alternate: false });
+            b.add(
+                name,
+                Target::Place {
+                    idx,
+                    alternate: false,
+                },
+            );
             for alt in list(field(&r, 5)) {
-                b.add(alt, Target::Place { idx, alternate: false });
+                b.add(
+                    alt,
+                    Target::Place {
+                        idx,
+                        alternate: false,
+                    },
+                );
             }
         }
         let mut orgs = Vec::new();
@@ -256,14 +288,21 @@ impl Gazetteer {
         for r in rows(tables::WEAPONS_ORYX) {
             let idx = weapons.len();
             let d = field(&r, 0);
-            weapons.push(Weapon { canonical: d, class: field(&r, 1), needs_context: false });
+            weapons.push(Weapon {
+                canonical: d,
+                class: field(&r, 1),
+                needs_context: false,
+            });
             b.add(d, Target::Weapon(idx));
         }
         let mut titles = Vec::new();
         for r in rows(tables::TITLES) {
             let idx = titles.len();
             let text = field(&r, 0);
-            titles.push(Title { text, honorific: field(&r, 1) == "honorific" });
+            titles.push(Title {
+                text,
+                honorific: field(&r, 1) == "honorific",
+            });
             b.add(text, Target::Title(idx));
         }
         let automaton = AhoCorasickBuilder::new()
@@ -341,7 +380,12 @@ impl Gazetteer {
             let form = m.pattern().as_usize();
             let spellings = self.spellings(form, &text[s..e]);
             if spellings != 0 {
-                out.push(Hit { start: s, end: e, form, spellings });
+                out.push(Hit {
+                    start: s,
+                    end: e,
+                    form,
+                    spellings,
+                });
             }
         }
     }
@@ -352,7 +396,12 @@ impl Gazetteer {
             .find_overlapping_iter(mention)
             .filter(|m| m.start() == 0 && m.end() == mention.len())
             .map(|m| m.pattern().as_usize())
-            .map(|form| Hit { start: 0, end: mention.len(), form, spellings: self.spellings(form, mention) })
+            .map(|form| Hit {
+                start: 0,
+                end: mention.len(),
+                form,
+                spellings: self.spellings(form, mention),
+            })
             .find(|h| h.spellings != 0)
     }
 }
@@ -399,12 +448,18 @@ impl Builder {
 
 /// True when the character before byte `s` (if any) is not alphanumeric.
 pub(crate) fn boundary_before(text: &str, s: usize) -> bool {
-    text[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    text[..s]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// True when the character at byte `e` (if any) is not alphanumeric.
 pub(crate) fn boundary_after(text: &str, e: usize) -> bool {
-    text[e..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    text[e..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Capitalisation rule: where `form` has an upper-case letter, `mention` must too. The two are
@@ -416,7 +471,9 @@ pub(crate) fn case_ok(mention: &str, form: &str) -> bool {
     // an all-capitals mention of a mixed-case name: only for longer names (headlines,
     // datelines: "WASHINGTON"), not for short ones that are acronyms ("NARA")
     let letters = mention.chars().filter(|c| c.is_alphabetic()).count();
-    if letters < 5 && !mention.chars().any(char::is_lowercase) && form.chars().any(char::is_lowercase)
+    if letters < 5
+        && !mention.chars().any(char::is_lowercase)
+        && form.chars().any(char::is_lowercase)
     {
         return false;
     }
@@ -456,7 +513,11 @@ mod tests {
         for h in hits {
             for t in g.targets(&h) {
                 if let Target::Country { idx, .. } = t {
-                    out.push(format!("{}={}", &text[h.start..h.end], g.countries[idx].iso3));
+                    out.push(format!(
+                        "{}={}",
+                        &text[h.start..h.end],
+                        g.countries[idx].iso3
+                    ));
                 }
             }
         }
@@ -466,12 +527,24 @@ mod tests {
     #[test]
     fn country_aliases_and_case() {
         let g = Gazetteer::embedded();
-        let c = codes(g, "The DPRK and S. Korea; N. Korea, the U.S. and the UK. Let us go.");
-        for want in ["DPRK=PRK", "S. Korea=KOR", "N. Korea=PRK", "U.S.=USA", "UK=GBR"] {
+        let c = codes(
+            g,
+            "The DPRK and S. Korea; N. Korea, the U.S. and the UK. Let us go.",
+        );
+        for want in [
+            "DPRK=PRK",
+            "S. Korea=KOR",
+            "N. Korea=PRK",
+            "U.S.=USA",
+            "UK=GBR",
+        ] {
             assert!(c.contains(&want.to_string()), "{want} in {c:?}");
         }
         assert!(!c.iter().any(|s| s.starts_with("us=")), "{c:?}");
-        let c = codes(g, "North Korean troops and a Canadian ship; the Kremlin said.");
+        let c = codes(
+            g,
+            "North Korean troops and a Canadian ship; the Kremlin said.",
+        );
         assert!(c.contains(&"North Korean=PRK".to_string()), "{c:?}");
         assert!(c.contains(&"Canadian=CAN".to_string()), "{c:?}");
         assert!(c.contains(&"the Kremlin=RUS".to_string()), "{c:?}");

@@ -5,14 +5,12 @@
 
 /// (file name, contents) of every embedded table.
 pub(crate) const COUNTRIES: &str = include_str!("../../../../data/gazetteer/countries.tsv");
-pub(crate) const COUNTRY_NAMES: &str =
-    include_str!("../../../../data/gazetteer/country_names.tsv");
+pub(crate) const COUNTRY_NAMES: &str = include_str!("../../../../data/gazetteer/country_names.tsv");
 pub(crate) const COUNTRY_ALIASES: &str =
     include_str!("../../../../data/gazetteer/country_aliases.tsv");
 pub(crate) const PLACES: &str = include_str!("../../../../data/gazetteer/places.tsv");
 pub(crate) const REGIONS: &str = include_str!("../../../../data/gazetteer/regions.tsv");
-pub(crate) const ORGANIZATIONS: &str =
-    include_str!("../../../../data/gazetteer/organizations.tsv");
+pub(crate) const ORGANIZATIONS: &str = include_str!("../../../../data/gazetteer/organizations.tsv");
 pub(crate) const WEAPONS: &str = include_str!("../../../../data/gazetteer/weapons.tsv");
 pub(crate) const WEAPONS_ORYX: &str = include_str!("../../../../data/gazetteer/weapons_oryx.tsv");
 pub(crate) const TITLES: &str = include_str!("../../../../data/gazetteer/titles.tsv");

@@ -28,9 +28,15 @@ const FAMILIES: &[(&str, &str)] = &[
     (r"\bKh-\d{2,3}[A-Z]{0,3}\d?\b", "missile"),
     (r"\b(?:Shahed|Geran|Orlan|Mohajer)-\d{1,3}\b", "drone"),
     (r"\bS-[345]00\b", "air defence system"),
-    (r"\b(?:Su|MiG|Tu|Il|Yak|Mi|Ka)-\d{1,3}[A-Z]{0,3}\d?\b", "aircraft"),
+    (
+        r"\b(?:Su|MiG|Tu|Il|Yak|Mi|Ka)-\d{1,3}[A-Z]{0,3}\d?\b",
+        "aircraft",
+    ),
     (r"\bT-(?:54|55|62|64|72|80|90)[A-Z]{0,3}\d?\b", "tank"),
-    (r"\b(?:BMP|BTR|BMD|BRDM)-\d{1,2}[A-Z]{0,3}\b", "armoured vehicle"),
+    (
+        r"\b(?:BMP|BTR|BMD|BRDM)-\d{1,2}[A-Z]{0,3}\b",
+        "armoured vehicle",
+    ),
     (r"\bBM-(?:21|27|30)\b", "rocket launcher"),
     (r"\bF-(?:4|5|15|16|18|22|35|117)[A-Z]?s?\b", "aircraft"),
     (r"\b(?:MQ|RQ)-\d{1,2}[A-Z]?\b", "drone"),
@@ -61,7 +67,11 @@ pub fn find_designators(text: &str, out: &mut Vec<Designator>) {
             if after.starts_with('-') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
                 continue;
             }
-            out.push(Designator { start: m.start(), end: m.end(), class });
+            out.push(Designator {
+                start: m.start(),
+                end: m.end(),
+                class,
+            });
         }
     }
 }
@@ -81,7 +91,15 @@ mod tests {
         let t = "a Hwasong-19 ICBM, KN-23 and Kh-101 missiles, Shahed-136 drones, an S-400, \
                  Su-34 jets, T-72B3 tanks, F-16s and the F-150 truck in 2024-25";
         let f = found(t);
-        for want in ["Hwasong-19", "KN-23", "Kh-101", "Shahed-136", "S-400", "Su-34", "T-72B3"] {
+        for want in [
+            "Hwasong-19",
+            "KN-23",
+            "Kh-101",
+            "Shahed-136",
+            "S-400",
+            "Su-34",
+            "T-72B3",
+        ] {
             assert!(f.contains(&want), "{want} in {f:?}");
         }
         assert!(!f.iter().any(|s| s.starts_with("F-150")), "{f:?}");

@@ -68,8 +68,15 @@ pub struct Entities {
 
 impl Entities {
     pub fn new(config: &EntitiesConfig) -> Result<Self, crate::Error> {
-        let tagger = if config.tagger { Some(Tagger::embedded()?) } else { None };
-        Ok(Entities { gaz: Gazetteer::embedded(), tagger })
+        let tagger = if config.tagger {
+            Some(Tagger::embedded()?)
+        } else {
+            None
+        };
+        Ok(Entities {
+            gaz: Gazetteer::embedded(),
+            tagger,
+        })
     }
 }
 
@@ -101,8 +108,15 @@ pub(crate) struct NerHit {
 /// Run the tagger over each sentence (the whole text when there are no sentences).
 fn tag_sentences(tagger: &Tagger, article: &Article) -> Vec<NerHit> {
     let text = &article.text;
-    let whole = [crate::model::Sentence { start: 0, end: text.len() }];
-    let sentences = if article.sentences.is_empty() { &whole[..] } else { &article.sentences };
+    let whole = [crate::model::Sentence {
+        start: 0,
+        end: text.len(),
+    }];
+    let sentences = if article.sentences.is_empty() {
+        &whole[..]
+    } else {
+        &article.sentences
+    };
     let mut out = Vec::new();
     for s in sentences {
         if s.start >= s.end || s.end > text.len() || !text.is_char_boundary(s.start) {
@@ -260,7 +274,10 @@ fn resolve(mut all: Vec<Cand>) -> Vec<Cand> {
 impl<'a> Ctx<'a> {
     /// Token text at index `i`, or "" past the end.
     pub(crate) fn w(&self, i: usize) -> &'a str {
-        self.toks.get(i).map(|t| &self.text[t.start..t.end]).unwrap_or("")
+        self.toks
+            .get(i)
+            .map(|t| &self.text[t.start..t.end])
+            .unwrap_or("")
     }
 
     fn collect_mentioned(&mut self) {
@@ -280,7 +297,9 @@ impl<'a> Ctx<'a> {
 
     /// Is byte range [s, e) a tagger span of `kind`?
     fn ner_is(&self, s: usize, e: usize, kind: NerType) -> bool {
-        self.ner.iter().any(|n| n.kind == kind && n.start <= s && e <= n.end)
+        self.ner
+            .iter()
+            .any(|n| n.kind == kind && n.start <= s && e <= n.end)
     }
 
     /// A location cue before token `i` (the first token of a mention).
@@ -324,7 +343,9 @@ impl<'a> Ctx<'a> {
         if self.w(j) != "," {
             return false;
         }
-        let Some(next) = self.toks.get(j + 1) else { return false };
+        let Some(next) = self.toks.get(j + 1) else {
+            return false;
+        };
         self.hits.iter().any(|h| {
             h.start == next.start
                 && self.gaz.targets(h).any(|t| match t {
@@ -411,9 +432,8 @@ impl<'a> Ctx<'a> {
                 let own_elsewhere = self.hits.iter().any(|o| {
                     o.start != h.start
                         && &text[o.start..o.end] != m
-                        && g.targets(o).any(
-                            |t| matches!(t, Target::Country { idx: k, .. } if k == idx),
-                        )
+                        && g.targets(o)
+                            .any(|t| matches!(t, Target::Country { idx: k, .. } if k == idx))
                 });
                 if self.mentioned.contains(&other) && !own_elsewhere {
                     return Some(self.place_cand(h, p));
@@ -515,7 +535,7 @@ impl<'a> Ctx<'a> {
         let strong = ner_loc || self.comma_country(h.end);
         let cue = strong || self.locative_before(i) || self.place_after(h.end);
         let name_part = self.touches_name(i, j);
-        if p.capital && !alternate || p.capital && p.population >= 1_000_000 {
+        if p.capital && (!alternate || p.population >= 1_000_000) {
             if cue && !name_part {
                 confirmed.push(m);
                 return Some(self.place_cand(h, idx));
@@ -553,8 +573,7 @@ impl<'a> Ctx<'a> {
         } else if confirmed.contains(&m) {
             !name_part
         } else {
-            !name_part
-                && (p.population >= 1_000_000 || (words > 1 && p.population >= 100_000))
+            !name_part && (p.population >= 1_000_000 || (words > 1 && p.population >= 100_000))
         };
         if !accept {
             return None;
@@ -581,7 +600,9 @@ impl<'a> Ctx<'a> {
     /// A weapon word within two tokens of the mention at tokens [i, j).
     fn weapon_cue(&self, i: usize, j: usize) -> bool {
         let lo = i.saturating_sub(2);
-        (lo..i).chain(j..j + 2).any(|k| is_word(self.w(k), context::WEAPON_CUE))
+        (lo..i)
+            .chain(j..j + 2)
+            .any(|k| is_word(self.w(k), context::WEAPON_CUE))
     }
 
     /// The country of a modifier right before token `i`: "Russia's", "South Korean",
@@ -648,7 +669,11 @@ impl<'a> Ctx<'a> {
                                     break;
                                 }
                                 Target::Place { idx, .. } if e.code.is_none() => {
-                                    let h = Hit { start: n.start, end: n.end, ..lh };
+                                    let h = Hit {
+                                        start: n.start,
+                                        end: n.end,
+                                        ..lh
+                                    };
                                     let mut p = self.place_cand(&h, idx);
                                     p.source = Source::Tagger;
                                     e = p;
@@ -660,8 +685,7 @@ impl<'a> Ctx<'a> {
                     out.push(e);
                 }
                 NerType::Org => {
-                    let mut e =
-                        Cand::new(n.start, n.end, EntityKind::Organization, Source::Tagger);
+                    let mut e = Cand::new(n.start, n.end, EntityKind::Organization, Source::Tagger);
                     if let Some(lh) = self.gaz.lookup(m) {
                         if let Some(Target::Org(i)) =
                             self.gaz.targets(&lh).find(|t| matches!(t, Target::Org(_)))
@@ -676,7 +700,9 @@ impl<'a> Ctx<'a> {
                 }
                 NerType::Misc => {
                     let demonym = self.gaz.lookup(m).is_some_and(|lh| {
-                        self.gaz.targets(&lh).any(|t| matches!(t, Target::Country { .. }))
+                        self.gaz
+                            .targets(&lh)
+                            .any(|t| matches!(t, Target::Country { .. }))
                     });
                     if !demonym {
                         out.push(Cand::new(n.start, n.end, EntityKind::Other, Source::Tagger));

@@ -31,14 +31,18 @@ fn blocked(cx: &Ctx, k: usize) -> bool {
             c.start < t.end
                 && t.start < c.end
                 && !(c.kind == EntityKind::Place
-                    && c.code.as_deref().is_some_and(|x| x.starts_with("geonames:")))
+                    && c.code
+                        .as_deref()
+                        .is_some_and(|x| x.starts_with("geonames:")))
         })
 }
 
 fn is_name_tok(cx: &Ctx, k: usize) -> bool {
     let w = cx.w(k);
     w.chars().count() >= 2
-        && w.chars().next().is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
+        && w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
         && w.chars().any(char::is_lowercase)
         && !NOT_NAME.contains(&w)
         && !blocked(cx, k)
@@ -67,11 +71,13 @@ fn name_run(cx: &Ctx, i: usize) -> Option<(usize, usize)> {
             k += 2;
             continue;
         }
-        if n > 0 && is_word(w, PARTICLES) && w.chars().all(char::is_lowercase) {
-            if is_name_tok(cx, k + 1) {
-                k += 1;
-                continue;
-            }
+        if n > 0
+            && is_word(w, PARTICLES)
+            && w.chars().all(char::is_lowercase)
+            && is_name_tok(cx, k + 1)
+        {
+            k += 1;
+            continue;
         }
         break;
     }
@@ -96,7 +102,12 @@ fn runs(cx: &Ctx) -> Vec<(usize, usize, usize)> {
 }
 
 fn person(cx: &Ctx, a: usize, b: usize) -> Cand {
-    Cand::new(cx.toks[a].start, cx.toks[b - 1].end, EntityKind::Person, Source::Rule)
+    Cand::new(
+        cx.toks[a].start,
+        cx.toks[b - 1].end,
+        EntityKind::Person,
+        Source::Rule,
+    )
 }
 
 /// "of <Country>" (or "of the <Country>") starting at token `b`: the country's code.
@@ -118,7 +129,10 @@ fn of_country(cx: &Ctx, b: usize) -> Option<String> {
 /// Token index just past a country candidate that starts at token `k`.
 fn country_end_tok(cx: &Ctx, k: usize) -> Option<(usize, String)> {
     let t = cx.toks.get(k)?;
-    let c = cx.cands.iter().find(|c| c.start == t.start && c.kind == EntityKind::Country)?;
+    let c = cx
+        .cands
+        .iter()
+        .find(|c| c.start == t.start && c.kind == EntityKind::Country)?;
     Some((tok_at(&cx.toks, c.end), c.code.clone()?))
 }
 
@@ -146,7 +160,10 @@ fn role_of(cx: &Ctx, idx: usize) -> Option<String> {
 pub(crate) fn find(cx: &Ctx) -> Vec<Cand> {
     let mut out: Vec<Cand> = Vec::new();
     let push = |out: &mut Vec<Cand>, c: Cand| {
-        if let Some(o) = out.iter_mut().find(|o| o.start == c.start && o.end == c.end) {
+        if let Some(o) = out
+            .iter_mut()
+            .find(|o| o.start == c.start && o.end == c.end)
+        {
             if o.role.is_none() {
                 o.role = c.role.clone();
             }
@@ -161,8 +178,7 @@ pub(crate) fn find(cx: &Ctx) -> Vec<Cand> {
     for &(ts_b, te_b, idx) in &cx.titles {
         let ts = tok_at(&cx.toks, ts_b);
         let k = tok_at(&cx.toks, te_b);
-        if k >= cx.toks.len() || k == 0 || cx.toks[k - 1].end != te_b || cx.toks[k].newline_before
-        {
+        if k >= cx.toks.len() || k == 0 || cx.toks[k - 1].end != te_b || cx.toks[k].newline_before {
             continue;
         }
         let before = country_before(cx, ts, te_b);
@@ -231,7 +247,9 @@ pub(crate) fn find(cx: &Ctx) -> Vec<Cand> {
         if n < 2 {
             continue;
         }
-        let Some(code) = of_country(cx, b) else { continue };
+        let Some(code) = of_country(cx, b) else {
+            continue;
+        };
         let mut p = person(cx, a, b);
         p.country = Some(code.clone());
         push(&mut out, p);
@@ -265,7 +283,9 @@ fn represented(cx: &Ctx, people: &mut [Cand]) {
     for k in 0..n {
         let w = cx.w(k);
         let (code, from) = if w.eq_ignore_ascii_case("representing") {
-            let Some((e, code)) = country_end_tok(cx, k + 1) else { continue };
+            let Some((e, code)) = country_end_tok(cx, k + 1) else {
+                continue;
+            };
             (code, e)
         } else if w == "represented" && cx.w(k + 1) == "by" && k >= 2 {
             // "<Country> was represented by"
@@ -273,7 +293,9 @@ fn represented(cx: &Ctx, people: &mut [Cand]) {
             if !matches!(aux, "was" | "were" | "is" | "are" | "be" | "been") {
                 continue;
             }
-            let Some(code) = cx.country_ending_at(cx.toks[k - 2].end) else { continue };
+            let Some(code) = cx.country_ending_at(cx.toks[k - 2].end) else {
+                continue;
+            };
             (code, k + 2)
         } else {
             continue;
@@ -282,7 +304,10 @@ fn represented(cx: &Ctx, people: &mut [Cand]) {
         while to < n && !matches!(cx.w(to), "." | ";" | "while" | "whereas" | "but") {
             to += 1;
         }
-        let (lo, hi) = (cx.toks.get(from).map_or(usize::MAX, |t| t.start), cx.toks[to - 1].end);
+        let (lo, hi) = (
+            cx.toks.get(from).map_or(usize::MAX, |t| t.start),
+            cx.toks[to - 1].end,
+        );
         for p in people.iter_mut() {
             if p.country.is_none() && lo <= p.start && p.end <= hi {
                 p.country = Some(code.clone());
@@ -304,7 +329,10 @@ pub(crate) fn from_tagger(cx: &Ctx, start: usize, end: usize) -> Option<Cand> {
     }
     let mut p = person(cx, a, b);
     p.source = Source::Tagger;
-    if let Some(&(ts_b, te_b, idx)) = cx.titles.iter().find(|t| a > 0 && t.1 == cx.toks[a - 1].end)
+    if let Some(&(ts_b, te_b, idx)) = cx
+        .titles
+        .iter()
+        .find(|t| a > 0 && t.1 == cx.toks[a - 1].end)
     {
         p.role = role_of(cx, idx);
         p.country = country_before(cx, tok_at(&cx.toks, ts_b), te_b);
@@ -322,7 +350,9 @@ pub(crate) fn propagate(cx: &Ctx, kept: &mut Vec<Cand>) {
     let mut known: Vec<(&str, &str, Option<String>, Option<String>)> = Vec::new();
     for c in kept.iter().filter(|c| c.kind == EntityKind::Person) {
         let full = &text[c.start..c.end];
-        let Some(sur) = full.split_whitespace().last() else { continue };
+        let Some(sur) = full.split_whitespace().last() else {
+            continue;
+        };
         if full.split_whitespace().count() < 2 {
             continue;
         }
@@ -361,18 +391,38 @@ pub(crate) fn propagate(cx: &Ctx, kept: &mut Vec<Cand>) {
         }
     }
     let mut add = Vec::new();
+    // a known person's name beats a city of the same spelling ("Mandela")
+    let is_city = |c: &Cand| {
+        c.kind == EntityKind::Place
+            && c.code
+                .as_deref()
+                .is_some_and(|x| x.starts_with("geonames:"))
+    };
+    let mut drop = Vec::new();
     for (a, b, _) in runs(cx) {
         let (s, e) = (cx.toks[a].start, cx.toks[b - 1].end);
-        if kept.iter().any(|c| c.start < e && s < c.end) {
+        let over: Vec<usize> = (0..kept.len())
+            .filter(|&i| kept[i].start < e && s < kept[i].end)
+            .collect();
+        let replace = !over.is_empty()
+            && over
+                .iter()
+                .all(|&i| is_city(&kept[i]) && kept[i].start == s && kept[i].end == e);
+        if !over.is_empty() && !replace {
             continue;
         }
         if let Some(k) = unique(&text[s..e]) {
+            drop.extend(over);
             let mut p = person(cx, a, b);
             p.name = Some(k.0.to_string());
             p.role = k.2.clone();
             p.country = k.3.clone();
             add.push(p);
         }
+    }
+    drop.sort_unstable();
+    for i in drop.into_iter().rev() {
+        kept.remove(i);
     }
     kept.extend(add);
 }

@@ -21,7 +21,12 @@ fn has_code(es: &[Entity], code: &str) -> bool {
 
 fn check_invariants(text: &str, es: &[Entity]) {
     for w in es.windows(2) {
-        assert!(w[0].end <= w[1].start, "overlap or unsorted: {:?} {:?}", w[0], w[1]);
+        assert!(
+            w[0].end <= w[1].start,
+            "overlap or unsorted: {:?} {:?}",
+            w[0],
+            w[1]
+        );
     }
     for e in es {
         assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
@@ -59,11 +64,19 @@ fn ottawa_meeting_people_places_countries() {
     }
     let dprk = find(&es, "DPRK").unwrap();
     assert_eq!(dprk.code.as_deref(), Some("PRK"));
-    assert_eq!(find(&es, "North Korean").unwrap().code.as_deref(), Some("PRK"));
-    assert!(es.iter().any(|e| e.text.starts_with("Kursk") && e.kind == EntityKind::Place));
+    assert_eq!(
+        find(&es, "North Korean").unwrap().code.as_deref(),
+        Some("PRK")
+    );
+    assert!(es
+        .iter()
+        .any(|e| e.text.starts_with("Kursk") && e.kind == EntityKind::Place));
     // no person swallowed a title or a country
     for e in es.iter().filter(|e| e.kind == EntityKind::Person) {
-        assert!(!e.text.contains("Minister") && !e.text.contains("Canada"), "{e:?}");
+        assert!(
+            !e.text.contains("Minister") && !e.text.contains("Canada"),
+            "{e:?}"
+        );
     }
 }
 
@@ -85,12 +98,20 @@ fn names_of_country_and_appositive() {
     }
     let joly: Vec<&Entity> = es.iter().filter(|e| e.text.contains("Joly")).collect();
     assert_eq!(joly.len(), 3, "{es:#?}");
-    assert!(joly.iter().all(|e| e.country.as_deref() == Some("CAN")), "{joly:#?}");
-    assert!(joly.iter().any(|e| e.role.as_deref() == Some("Minister of Foreign Affairs")));
+    assert!(
+        joly.iter().all(|e| e.country.as_deref() == Some("CAN")),
+        "{joly:#?}"
+    );
+    assert!(joly
+        .iter()
+        .any(|e| e.role.as_deref() == Some("Minister of Foreign Affairs")));
     assert_eq!(joly[2].name.as_deref(), Some("Melanie Joly"));
     assert_eq!(find(&es, "S. Korea").unwrap().code.as_deref(), Some("KOR"));
     let pyong = find(&es, "Pyongyang").unwrap();
-    assert_eq!((pyong.kind, pyong.code.as_deref()), (EntityKind::Country, Some("PRK")));
+    assert_eq!(
+        (pyong.kind, pyong.code.as_deref()),
+        (EntityKind::Country, Some("PRK"))
+    );
     assert_eq!(find(&es, "Moscow").unwrap().code.as_deref(), Some("RUS"));
 }
 
@@ -110,8 +131,16 @@ fn kirby_weapons_and_zaporizhzhia() {
     assert_eq!(later.role.as_deref(), Some("spokesperson"));
     let nsc = find(&es, "National Security Council").unwrap();
     assert_eq!(nsc.kind, EntityKind::Organization);
-    assert!(es.iter().any(|e| e.text.starts_with("Zaporizhzhia") && e.kind == EntityKind::Place));
-    for w in ["Hwasong-19", "ICBM", "KN-23", "ballistic missiles", "artillery shells"] {
+    assert!(es
+        .iter()
+        .any(|e| e.text.starts_with("Zaporizhzhia") && e.kind == EntityKind::Place));
+    for w in [
+        "Hwasong-19",
+        "ICBM",
+        "KN-23",
+        "ballistic missiles",
+        "artillery shells",
+    ] {
         let e = find(&es, w).unwrap_or_else(|| panic!("{w}: {es:#?}"));
         assert_eq!(e.kind, EntityKind::Weapon, "{e:?}");
     }
@@ -125,7 +154,10 @@ fn title_modifiers_give_country() {
              Kuleba. Representing Japan were Defense Minister Minoru Kihara and others.";
     let es = run(t);
     let tr = find(&es, "Justin Trudeau").expect("Trudeau");
-    assert_eq!((tr.role.as_deref(), tr.country.as_deref()), (Some("Prime Minister"), Some("CAN")));
+    assert_eq!(
+        (tr.role.as_deref(), tr.country.as_deref()),
+        (Some("Prime Minister"), Some("CAN"))
+    );
     let ku = find(&es, "Dmytro Kuleba").expect("Kuleba");
     assert_eq!(ku.country.as_deref(), Some("UKR"));
     let ki = find(&es, "Minoru Kihara").expect("Kihara");
@@ -138,9 +170,12 @@ fn ambiguous_city_words_are_not_places() {
              a Bath of Male pride. Hillary Clinton spoke. The Houston Rockets won in Houston.";
     let es = run(t);
     check_invariants(t, &es);
-    for w in ["Of", "mobile", "nice", "Reading", "Police", "Split", "Bath", "Male", "Clinton"] {
+    for w in [
+        "Of", "mobile", "nice", "Reading", "Police", "Split", "Bath", "Male", "Clinton",
+    ] {
         assert!(
-            !es.iter().any(|e| e.text == w && e.kind == EntityKind::Place),
+            !es.iter()
+                .any(|e| e.text == w && e.kind == EntityKind::Place),
             "{w} taken as a place: {es:#?}"
         );
     }
@@ -172,17 +207,35 @@ fn tagger_spans_are_merged_and_enriched() {
     let (ls, le) = at("Freetown-on-Sea");
     let (os, oe) = at("Acme Widgets");
     let ner = [
-        NerHit { start: ps, end: pe, kind: NerType::Per },
-        NerHit { start: ls, end: le, kind: NerType::Loc },
-        NerHit { start: os, end: oe, kind: NerType::Org },
+        NerHit {
+            start: ps,
+            end: pe,
+            kind: NerType::Per,
+        },
+        NerHit {
+            start: ls,
+            end: le,
+            kind: NerType::Loc,
+        },
+        NerHit {
+            start: os,
+            end: oe,
+            kind: NerType::Org,
+        },
     ];
     let es = extract(g, t, &ner);
     check_invariants(t, &es);
     let k = find(&es, "Minoru Kihara").expect("trimmed person");
     assert_eq!(k.role.as_deref(), Some("Defense Minister"));
-    assert_eq!(find(&es, "Freetown-on-Sea").unwrap().kind, EntityKind::Place);
+    assert_eq!(
+        find(&es, "Freetown-on-Sea").unwrap().kind,
+        EntityKind::Place
+    );
     let o = find(&es, "Acme Widgets").unwrap();
-    assert_eq!((o.kind, o.via.as_str()), (EntityKind::Organization, "tagger"));
+    assert_eq!(
+        (o.kind, o.via.as_str()),
+        (EntityKind::Organization, "tagger")
+    );
 }
 
 #[test]
@@ -224,7 +277,9 @@ fn idempotent_and_no_panic_on_odd_input() {
 fn seeds_from_shared_data() {
     let base = std::env::var("SITREP_SHARED")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
     let dir = base.join("data/seeds");
     let Ok(rd) = std::fs::read_dir(&dir) else {
         eprintln!("note: {} absent; seed check skipped", dir.display());
@@ -234,16 +289,31 @@ fn seeds_from_shared_data() {
     files.sort();
     let mut all = Vec::new();
     for f in &files {
-        let Ok(t) = std::fs::read_to_string(f) else { continue };
+        let Ok(t) = std::fs::read_to_string(f) else {
+            continue;
+        };
         let es = run(&t);
         check_invariants(&t, &es);
+        if std::env::var_os("SITREP_PRINT").is_some() {
+            for e in &es {
+                let extra = [&e.code, &e.role, &e.country]
+                    .iter()
+                    .filter_map(|x| x.as_deref())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                eprintln!("{:?} {} {} [{}]", f.file_name(), e.kind.as_str(), e.text, extra);
+            }
+        }
         all.extend(es);
     }
     if all.is_empty() {
         eprintln!("note: no seed reports in {}; skipped", dir.display());
         return;
     }
-    let person = |n: &str| all.iter().find(|e| e.text == n && e.kind == EntityKind::Person);
+    let person = |n: &str| {
+        all.iter()
+            .find(|e| e.text == n && e.kind == EntityKind::Person)
+    };
     for (n, c) in [
         ("Melanie Joly", Some("CAN")),
         ("Bill Blair", Some("CAN")),
@@ -256,13 +326,18 @@ fn seeds_from_shared_data() {
             assert_eq!(p.country.as_deref(), c, "{p:?}");
         }
     }
-    for code in ["PRK", "RUS", "UKR", "KOR", "CAN", "USA", "GBR", "DEU", "NZL", "AUS"] {
+    for code in [
+        "PRK", "RUS", "UKR", "KOR", "CAN", "USA", "GBR", "DEU", "NZL", "AUS",
+    ] {
         assert!(has_code(&all, code), "{code}");
     }
-    assert!(all.iter().any(|e| e.text == "Hwasong-19" && e.kind == EntityKind::Weapon));
+    assert!(all
+        .iter()
+        .any(|e| e.text == "Hwasong-19" && e.kind == EntityKind::Weapon));
     for p in ["Ottawa", "Kursk", "Zaporizhzhia"] {
         assert!(
-            all.iter().any(|e| e.text.starts_with(p) && e.kind == EntityKind::Place),
+            all.iter()
+                .any(|e| e.text.starts_with(p) && e.kind == EntityKind::Place),
             "place {p}"
         );
     }
@@ -277,18 +352,31 @@ fn corpus_sample() {
     use std::io::BufRead;
     let base = std::env::var("SITREP_SHARED")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
     let path = base.join("data/news/realtimeqa_news_articles_2022_2026/articles.jsonl.gz");
     let Ok(f) = std::fs::File::open(&path) else {
         eprintln!("note: {} absent; skipped", path.display());
         return;
     };
-    let n: usize = std::env::var("SITREP_SAMPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
-    let skip: usize = std::env::var("SITREP_SKIP").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let n: usize = std::env::var("SITREP_SAMPLE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(500);
+    let skip: usize = std::env::var("SITREP_SKIP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut texts = Vec::new();
-    for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f)).lines().skip(skip) {
+    for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f))
+        .lines()
+        .skip(skip)
+    {
         let Ok(line) = line else { break };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
         if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
             texts.push(t.to_string());
         }
@@ -325,7 +413,10 @@ fn corpus_sample() {
         texts.len() as f64 / dt,
         bytes as f64 / 1e6 / dt
     );
-    let top: usize = std::env::var("SITREP_TOP").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let top: usize = std::env::var("SITREP_TOP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
     for kind in [
         EntityKind::Place,
         EntityKind::Country,
@@ -342,4 +433,16 @@ fn corpus_sample() {
             .collect();
         eprintln!("{}: {}", kind.as_str(), line.join("; "));
     }
+}
+
+#[test]
+fn known_person_beats_same_named_city() {
+    let t = "South African President Nelson Mandela met the queen.\n\nMandela spent 27 years in \
+             prison. Later, Mandela said he forgave his jailers.";
+    let es = run(t);
+    let ms: Vec<&Entity> = es.iter().filter(|e| e.text.contains("Mandela")).collect();
+    assert_eq!(ms.len(), 3, "{es:#?}");
+    assert!(ms.iter().all(|e| e.kind == EntityKind::Person), "{ms:#?}");
+    assert_eq!(ms[1].name.as_deref(), Some("Nelson Mandela"));
+    assert_eq!(ms[0].country.as_deref(), Some("ZAF"));
 }
