@@ -270,10 +270,18 @@ pub(crate) fn find(cx: &Ctx) -> Vec<Cand> {
     out
 }
 
-/// A word token (not punctuation) that may stand between a name's comma and its title.
+/// A word token that may stand between a name's comma and its title: a determiner, a
+/// modifier word or a name ("the White House national security"), never a clause word
+/// ("while Canada was represented by").
 fn is_plain_word(cx: &Ctx, k: usize) -> bool {
+    const CLAUSE: &[&str] = &[
+        "while", "and", "but", "or", "was", "were", "is", "are", "be", "been", "by", "who",
+        "which", "that", "said", "says", "told", "when", "where", "as", "to", "with", "for", "in",
+        "on", "at", "from", "had", "has", "have", "will", "would", "not",
+    ];
     let w = cx.w(k);
-    w.chars().next().is_some_and(char::is_alphanumeric) || w == "'s" || w == "’s"
+    (w.chars().next().is_some_and(char::is_alphanumeric) || w == "'s" || w == "’s")
+        && !is_word(w, CLAUSE)
 }
 
 /// "Representing <Country> were A and B" / "<Country> was represented by A and B": persons in

@@ -162,6 +162,17 @@ fn title_modifiers_give_country() {
     assert_eq!(ku.country.as_deref(), Some("UKR"));
     let ki = find(&es, "Minoru Kihara").expect("Kihara");
     assert_eq!(ki.country.as_deref(), Some("JPN"));
+    // a clause after the comma is no appositive title
+    let t = "Representing Japan were Foreign Minister Yoko Kamikawa and Defense Minister Minoru \
+             Kihara, while Australia was represented by Foreign Minister Penny Wong.";
+    let es = run(t);
+    let ki = find(&es, "Minoru Kihara").unwrap_or_else(|| panic!("{es:#?}"));
+    assert_eq!(
+        (ki.role.as_deref(), ki.country.as_deref()),
+        (Some("Defense Minister"), Some("JPN"))
+    );
+    let wo = find(&es, "Penny Wong").expect("Wong");
+    assert_eq!(wo.country.as_deref(), Some("AUS"));
 }
 
 #[test]
@@ -301,7 +312,13 @@ fn seeds_from_shared_data() {
                     .filter_map(|x| x.as_deref())
                     .collect::<Vec<_>>()
                     .join(" ");
-                eprintln!("{:?} {} {} [{}]", f.file_name(), e.kind.as_str(), e.text, extra);
+                eprintln!(
+                    "{:?} {} {} [{}]",
+                    f.file_name(),
+                    e.kind.as_str(),
+                    e.text,
+                    extra
+                );
             }
         }
         all.extend(es);
