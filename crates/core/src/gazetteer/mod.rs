@@ -420,6 +420,15 @@ impl Builder {
         if surface.len() < 2 {
             return;
         }
+        // News text writes apostrophes both ways: also match "People’s" for "People's".
+        if surface.contains('\'') {
+            let curly: &'static str = Box::leak(surface.replace('\'', "’").into_boxed_str());
+            self.add_one(curly, target);
+        }
+        self.add_one(surface, target);
+    }
+
+    fn add_one(&mut self, surface: &'static str, target: Target) {
         let key = surface.to_ascii_lowercase();
         let i = match self.index.get(&key) {
             Some(&i) => i,

@@ -536,6 +536,17 @@ impl<'a> Ctx<'a> {
         let cue = strong || self.locative_before(i) || self.place_after(h.end);
         let name_part = self.touches_name(i, j);
         if p.capital && (!alternate || p.population >= 1_000_000) {
+            // The tagger labels capitals LOC whether they act as a government or not (CoNLL
+            // does), so its label is no location cue here; and only a longer tagger span
+            // ("Seoul National University") makes the capital part of another name.
+            let ner_other = self.ner.iter().any(|n| {
+                n.kind != NerType::Loc
+                    && n.start <= h.start
+                    && h.end <= n.end
+                    && n.end - n.start > h.end - h.start
+            });
+            let cue =
+                self.comma_country(h.end) || self.locative_before(i) || self.place_after(h.end);
             if cue && !name_part {
                 confirmed.push(m);
                 return Some(self.place_cand(h, idx));

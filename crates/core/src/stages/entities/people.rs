@@ -402,9 +402,10 @@ pub(crate) fn propagate(cx: &Ctx, kept: &mut Vec<Cand>) {
     // a known person's name beats a city of the same spelling ("Mandela")
     let is_city = |c: &Cand| {
         c.kind == EntityKind::Place
-            && c.code
-                .as_deref()
-                .is_some_and(|x| x.starts_with("geonames:"))
+            && (c.source == Source::Tagger
+                || c.code
+                    .as_deref()
+                    .is_some_and(|x| x.starts_with("geonames:")))
     };
     let mut drop = Vec::new();
     for (a, b, _) in runs(cx) {
