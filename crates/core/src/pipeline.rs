@@ -66,6 +66,16 @@ impl Pipeline {
         }
     }
 
+    /// Run every stage and add the time each took to `timings` (same order as
+    /// [`Pipeline::stage_names`]); used by `sitrep bench`-style measurements.
+    pub fn run_timed(&self, article: &mut Article, timings: &mut [std::time::Duration]) {
+        for (stage, t) in self.stages.iter().zip(timings.iter_mut()) {
+            let start = std::time::Instant::now();
+            stage.process(article);
+            *t += start.elapsed();
+        }
+    }
+
     /// Convenience: build an article from raw text and metadata and run the pipeline over it.
     pub fn annotate(&self, raw: String, meta: Meta) -> Article {
         let mut a = Article::new(raw, meta);
