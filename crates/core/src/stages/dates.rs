@@ -639,7 +639,7 @@ fn candidates(text: &str) -> Vec<Cand> {
     }
     for c in p.dmy.captures_iter(text) {
         let m = c.get(0).unwrap();
-        if text[..m.start()].ends_with(|ch: char| ch == ',' || ch == '.' || ch == '$') {
+        if text[..m.start()].ends_with([',', '.', '$']) {
             continue;
         }
         let Some(mo) = month_num(&c[3]) else { continue };
@@ -676,11 +676,12 @@ fn candidates(text: &str) -> Vec<Cand> {
             Rel::Next => 1,
         });
         let mstart = c.get(2).unwrap().start();
-        if modifier.is_none() && !text[..m.start()].ends_with("mid-") {
-            if year_offset.is_none() && !date_context(text, mstart, c.get(2).unwrap().end(), false)
-            {
-                continue;
-            }
+        if modifier.is_none()
+            && !text[..m.start()].ends_with("mid-")
+            && year_offset.is_none()
+            && !date_context(text, mstart, c.get(2).unwrap().end(), false)
+        {
+            continue;
         }
         push(
             m.start(),
@@ -1019,15 +1020,13 @@ fn tense(ctx: &Ctx) -> Tense {
         }
         let w = text[s..e].to_ascii_lowercase();
         let w = w.trim_matches('\'');
-        let t = if FUTURE.contains(&w) || w.ends_with("'ll") {
-            Tense::Future
-        } else if w == "going" && words.get(k + 1).is_some_and(|&(a, b)| &text[a..b] == "to") {
-            Tense::Future
-        } else if w == "set" && words.get(k + 1).is_some_and(|&(a, b)| &text[a..b] == "to") {
-            Tense::Future
-        } else if w == "held"
-            && k > 0
-            && matches!(&text[words[k - 1].0..words[k - 1].1], "be" | "been")
+        let next_is_to = words.get(k + 1).is_some_and(|&(a, b)| &text[a..b] == "to");
+        let t = if FUTURE.contains(&w)
+            || w.ends_with("'ll")
+            || (matches!(w, "going" | "set") && next_is_to)
+            || (w == "held"
+                && k > 0
+                && matches!(&text[words[k - 1].0..words[k - 1].1], "be" | "been"))
         {
             Tense::Future
         } else if k + 1 == before_count

@@ -340,7 +340,7 @@ fn candidate(text: &str, caps: &regex::Captures, prev: &[Figure], r: &Rx) -> Opt
     }
 
     // filters that need the unit
-    if is_one && qualifier.is_none() && !matches!(subject, Some(_)) {
+    if is_one && qualifier.is_none() && subject.is_none() {
         return None;
     }
     if is_one && qualifier.is_none() {
@@ -1111,7 +1111,7 @@ fn word_before(text: &str, i: usize) -> (String, usize) {
 
 fn date_context(text: &str, start: usize, end: usize, v: f64) -> bool {
     let (w, ws) = word_before(text, start);
-    let small = v >= 1.0 && v <= 31.0 && v.fract() == 0.0;
+    let small = (1.0..=31.0).contains(&v) && v.fract() == 0.0;
     if MONTHS.contains(&w.as_str()) {
         // "May 2023", "December 30"; "may" as a verb only when lowercase and followed by more
         if w == "may" && text[ws..].starts_with('m') {
