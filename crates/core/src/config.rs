@@ -70,7 +70,7 @@ impl Default for LanguageConfig {
     fn default() -> Self {
         LanguageConfig {
             enabled: true,
-            sample_chars: 1000,
+            sample_chars: 300,
         }
     }
 }
