@@ -14,7 +14,8 @@
          seconds = "Elapsed (wall clock)" (end-to-end: start-up, model load,
          reading, processing, writing); peak RSS = "Maximum resident set
          size" (the max over the process and its waited-for children, NOT a
-         sum); CPU % = "Percent of CPU this job got" (200% = both of 2 cores).
+         sum); CPU % = "Percent of CPU this job got" (200% = both of 2 cores);
+         CPU s = user + system time of the process tree.
          With --spacy-json, the PSS sum over spaCy's process tree (from
          spacy_ner.py --sample-rss) fills the "sum PSS" column.
 """
@@ -30,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import open_lines  # noqa: E402
 
 HEADER = (
-    "| tool | input | articles | text MB | wall s | articles/s | MB/s | peak RSS MB | sum PSS MB | CPU % | notes |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    "| tool | input | articles | text MB | wall s | articles/s | MB/s | peak RSS MB | sum PSS MB | CPU % | CPU s | notes |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 )
 
 
@@ -49,6 +50,8 @@ def parse_time_v(path: Path) -> dict:
             out["maxrss_kb"] = int(line.rsplit(": ", 1)[1])
         elif line.startswith("Percent of CPU this job got"):
             out["cpu_pct"] = line.rsplit(": ", 1)[1]
+        elif line.startswith("User time (seconds)") or line.startswith("System time (seconds)"):
+            out["cpu_s"] = out.get("cpu_s", 0.0) + float(line.rsplit(": ", 1)[1])
         elif line.startswith("Exit status"):
             out["exit"] = int(line.rsplit(": ", 1)[1])
         elif line.startswith("Command exited with non-zero status"):
@@ -88,7 +91,7 @@ def cmd_row(args) -> None:
     print(
         f"| {args.tool} | {args.input} | {args.articles} | {mb:.1f} | {secs:.2f} | "
         f"{args.articles / secs:.2f} | {mb / secs:.3f} | {t.get('maxrss_kb', 0) / 1024:.0f} | {pss} | "
-        f"{t.get('cpu_pct', '?').rstrip('%')} | {notes} |"
+        f"{t.get('cpu_pct', '?').rstrip('%')} | {t.get('cpu_s', 0):.1f} | {notes} |"
     )
 
 

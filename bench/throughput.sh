@@ -115,7 +115,10 @@ run_sitrep_ingest() {  # label input
 run_spacy() {  # label input P
   local label="$1" input="$2" p="$3" name="spacy_${1}_p$3"
   stats "$input"
-  timed "$name" "$VENV_PY" "$BENCH/spacy_ner.py" "$input" --limit 0 --processes "$p" --sample-rss \
+  # The psutil sampler (summed PSS over the worker processes) only when P>1:
+  # with P=1 /usr/bin/time's max RSS is already exact, and sampling costs CPU.
+  local sample=(); [[ $p -gt 1 ]] && sample=(--sample-rss)
+  timed "$name" "$VENV_PY" "$BENCH/spacy_ner.py" "$input" --limit 0 --processes "$p" "${sample[@]}" \
     > "$RUN/$name.json"
   row --tool "spaCy sm NER" --input "$label" --time "$RUN/$name.time" \
       --articles "$ARTICLES" --bytes "$BYTES" --spacy-json "$RUN/$name.json"
