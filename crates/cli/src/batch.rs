@@ -110,7 +110,7 @@ enum Item {
 /// of them turned out to be already present.
 pub fn drive(
     args: &PipelineArgs,
-    existing: &mut dyn FnMut(&[String]) -> Result<HashSet<String>>,
+    existing: &mut (dyn FnMut(&[String]) -> Result<HashSet<String>> + Send),
     sink: &mut dyn FnMut(Vec<Article>) -> Result<usize>,
 ) -> Result<Summary> {
     let config = pipeline_config(args)?;
@@ -149,6 +149,16 @@ pub fn drive(
         }
     });
 
+    // Processing runs on its own thread (rayon inside), so that the sink (stdout or the store)
+    // writes chunk N while chunk N+1 is annotated. Channels are bounded: memory stays flat.
+    struct Processed {
+        ok: Vec<Article>,
+        errors: Vec<DocError>,
+        already_present: usize,
+    }
+    let (ptx, prx) = sync_channel::<Result<Processed>>(2);
+    let pipeline = &pipeline;
+    let pool = &pool;
     let mut summary = Summary::default();
     let report = |e: DocError, summary: &mut Summary, errors_file: &mut Option<BufWriter<File>>| {
         pb.suspend(|| eprintln!("error: {e}"));
@@ -159,61 +169,74 @@ pub fn drive(
         summary.failed += 1;
         summary.errors.push(e);
     };
-
-    for chunk in rx {
-        let mut docs = Vec::with_capacity(chunk.len());
-        for item in chunk {
-            match item {
-                Item::Doc(d) => docs.push(d),
-                Item::Err(e) => report(e, &mut summary, &mut errors_file),
-            }
-        }
-        // Build articles (ids are known before any work) and skip those already stored.
-        let mut arts: Vec<(Article, Origin)> = docs
-            .into_iter()
-            .map(|d| (Article::new(d.raw, d.meta), d.origin))
-            .collect();
-        let ids: Vec<String> = arts.iter().map(|(a, _)| a.id.clone()).collect();
-        let present = existing(&ids)?;
-        if !present.is_empty() {
-            let before = arts.len();
-            arts.retain(|(a, _)| !present.contains(&a.id));
-            summary.already_present += before - arts.len();
-        }
-        let results: Vec<Result<Article, DocError>> = pool.install(|| {
-            arts.into_par_iter()
-                .map(|(mut a, origin)| {
-                    match catch_unwind(AssertUnwindSafe(|| pipeline.run(&mut a))) {
-                        Ok(()) => Ok(a),
-                        Err(_) => Err(DocError {
-                            origin,
-                            kind: ErrorKind::Io,
-                            message: "internal error while annotating this document (a sitrep bug; please report it with the document)".into(),
-                        }),
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for chunk in rx {
+                let mut errors = Vec::new();
+                let mut arts: Vec<(Article, Origin)> = Vec::with_capacity(chunk.len());
+                for item in chunk {
+                    match item {
+                        // ids are known before any work: the input's id or a content hash
+                        Item::Doc(d) => arts.push((Article::new(d.raw, d.meta), d.origin)),
+                        Item::Err(e) => errors.push(e),
                     }
-                })
-                .collect()
-        });
-        let mut ok = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(a) => {
-                    summary.bytes += a.raw.len() as u64;
-                    ok.push(a);
                 }
-                Err(e) => report(e, &mut summary, &mut errors_file),
+                let ids: Vec<String> = arts.iter().map(|(a, _)| a.id.clone()).collect();
+                let present = match existing(&ids) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let _ = ptx.send(Err(e));
+                        return;
+                    }
+                };
+                let before = arts.len();
+                arts.retain(|(a, _)| !present.contains(&a.id));
+                let already_present = before - arts.len();
+                let results: Vec<Result<Article, DocError>> = pool.install(|| {
+                    arts.into_par_iter()
+                        .map(|(mut a, origin)| {
+                            match catch_unwind(AssertUnwindSafe(|| pipeline.run(&mut a))) {
+                                Ok(()) => Ok(a),
+                                Err(_) => Err(DocError {
+                                    origin,
+                                    kind: ErrorKind::Io,
+                                    message: "internal error while annotating this document (a sitrep bug; please report it with the document)".into(),
+                                }),
+                            }
+                        })
+                        .collect()
+                });
+                let mut ok = Vec::with_capacity(results.len());
+                for r in results {
+                    match r {
+                        Ok(a) => ok.push(a),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                if ptx.send(Ok(Processed { ok, errors, already_present })).is_err() {
+                    return;
+                }
             }
+        });
+        for processed in prx {
+            let p = processed?;
+            for e in p.errors {
+                report(e, &mut summary, &mut errors_file);
+            }
+            summary.already_present += p.already_present;
+            summary.bytes += p.ok.iter().map(|a| a.raw.len() as u64).sum::<u64>();
+            let n = p.ok.len();
+            let dup = sink(p.ok)?;
+            summary.written += n - dup;
+            summary.already_present += dup;
+            pb.set_position(progress.load(Ordering::Relaxed));
+            pb.set_message(format!(
+                "{} articles, {} present, {} failed",
+                summary.written, summary.already_present, summary.failed
+            ));
         }
-        let n = ok.len();
-        let dup = sink(ok)?;
-        summary.written += n - dup;
-        summary.already_present += dup;
-        pb.set_position(progress.load(Ordering::Relaxed));
-        pb.set_message(format!(
-            "{} articles, {} present, {} failed",
-            summary.written, summary.already_present, summary.failed
-        ));
-    }
+        Ok(())
+    })?;
     producer
         .join()
         .map_err(|_| anyhow::anyhow!("reader thread panicked"))?;

@@ -44,14 +44,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let mut st = open_store(&store)?;
-            let db = std::cell::RefCell::new(&mut st);
+            // A second connection answers "already stored?" from the processing thread
+            // (WAL lets it read while the first one writes).
+            let reader = open_store(&store)?;
             let summary = drive(
                 &pipeline,
-                &mut |ids| Ok(db.borrow().existing(ids)?),
+                &mut move |ids| Ok(reader.existing(ids)?),
                 &mut |arts| {
                     let batch: Vec<StoredArticle> =
                         arts.iter().map(StoredArticle::from_article).collect();
-                    let outcome = db.borrow_mut().put_batch(&batch)?;
+                    let outcome = st.put_batch(&batch)?;
                     Ok(outcome.already_present)
                 },
             )?;

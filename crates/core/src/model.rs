@@ -347,6 +347,7 @@ pub struct Record {
     pub published_via: Option<String>,
     pub title: Option<String>,
     pub lang: Option<String>,
+    #[serde(default)]
     pub text: String,
     pub sentences: Vec<Sentence>,
     pub entities: Vec<Entity>,

@@ -99,6 +99,15 @@ impl SqliteStore {
     }
 }
 
+/// The record as stored: everything but the clean text, which has its own column.
+fn record_json(r: &Record) -> Result<String, serde_json::Error> {
+    let mut v = serde_json::to_value(r)?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("text");
+    }
+    serde_json::to_string(&v)
+}
+
 fn entity_key(code: &Option<String>, name: &Option<String>, text: &str) -> String {
     code.clone()
         .or_else(|| name.clone())
@@ -135,7 +144,8 @@ impl Store for SqliteStore {
             )?;
             for a in batch {
                 let r = &a.record;
-                let json = serde_json::to_string(r).map_err(|e| StoreError::Record {
+                // The clean text has its own column; the JSON record leaves it out.
+                let json = record_json(r).map_err(|e| StoreError::Record {
                     id: r.id.clone(),
                     source: e,
                 })?;
@@ -187,22 +197,23 @@ impl Store for SqliteStore {
     }
 
     fn get(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
-        let row: Option<(String, String)> = self
+        let row: Option<(String, String, String)> = self
             .conn
             .query_row(
-                "SELECT record, raw FROM articles WHERE id = ?1",
+                "SELECT record, raw, text FROM articles WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         match row {
             None => Ok(None),
-            Some((json, raw)) => {
-                let record: Record =
+            Some((json, raw, text)) => {
+                let mut record: Record =
                     serde_json::from_str(&json).map_err(|e| StoreError::Record {
                         id: id.to_string(),
                         source: e,
                     })?;
+                record.text = text;
                 Ok(Some(StoredArticle { record, raw }))
             }
         }

@@ -270,16 +270,13 @@ impl Stage for Clean {
         }
         // Trailing whitespace.
         let trimmed = text.trim_end().len();
-        if trimmed < text.len() {
-            let raw_at = raw_offset(&alignment, trimmed);
-            removed.push(Removed {
-                raw_start: raw_at,
-                raw_end: raw.len(),
-                rule: "blank-lines".into(),
-            });
-            text.truncate(trimmed);
-            cut_alignment(&mut alignment, trimmed);
-        }
+        cut_at(
+            &mut text,
+            &mut alignment,
+            &mut removed,
+            trimmed,
+            "blank-lines",
+        );
         if text.len() > self.max_bytes {
             let mut cut = self.max_bytes;
             while !text.is_char_boundary(cut) {
@@ -288,14 +285,7 @@ impl Stage for Clean {
             if let Some(p) = text[..cut].rfind("\n\n").filter(|&p| p > 0) {
                 cut = p;
             }
-            let raw_at = raw_offset(&alignment, cut);
-            removed.push(Removed {
-                raw_start: raw_at,
-                raw_end: raw.len(),
-                rule: "truncated".into(),
-            });
-            text.truncate(cut);
-            cut_alignment(&mut alignment, cut);
+            cut_at(&mut text, &mut alignment, &mut removed, cut, "truncated");
         }
         removed.sort_by_key(|r| (r.raw_start, r.raw_end));
         article.text = text;
@@ -310,20 +300,32 @@ fn ends_with_terminal_period(s: &str) -> bool {
     s.trim_end().ends_with('.') && word_count(s) > 10
 }
 
-fn raw_offset(alignment: &[(usize, usize, usize)], clean: usize) -> usize {
-    for &(c, r, l) in alignment.iter().rev() {
-        if c <= clean {
-            return r + (clean - c).min(l);
+/// Cut the clean text at byte `at`, recording each raw piece that goes as removed by `rule`.
+fn cut_at(
+    text: &mut String,
+    alignment: &mut Vec<(usize, usize, usize)>,
+    removed: &mut Vec<Removed>,
+    at: usize,
+    rule: &str,
+) {
+    if at >= text.len() {
+        return;
+    }
+    for seg in alignment.iter_mut() {
+        let (c, r, l) = *seg;
+        if c + l <= at {
+            continue;
         }
+        let keep = at.saturating_sub(c);
+        removed.push(Removed {
+            raw_start: r + keep,
+            raw_end: r + l,
+            rule: rule.into(),
+        });
+        seg.2 = keep;
     }
-    0
-}
-
-fn cut_alignment(alignment: &mut Vec<(usize, usize, usize)>, at: usize) {
-    alignment.retain(|&(c, _, _)| c < at);
-    if let Some(last) = alignment.last_mut() {
-        last.2 = last.2.min(at - last.0);
-    }
+    alignment.retain(|seg| seg.2 > 0);
+    text.truncate(at);
 }
 
 #[cfg(test)]
