@@ -12,8 +12,15 @@
 //!   "(AP Photo/Jane Doe)").
 //! * `prompt`: short calls to action and page furniture ("Get breaking National news",
 //!   "Sign up for ...", "Advertisement", a lone "Comments").
-//! * `stray-headline`: a short line (3 to 16 words) with no closing punctuation that sits between
-//!   two lines of prose. Scrapers paste related-article headlines into bodies this way.
+//! * `related-link`: a link to another story pasted into the body: a labelled line ("More:",
+//!   "RELATED:", "Read more:", "See also:", a leading "►"), or the `Label:Headline` form with no
+//!   space after the colon that some outlets use for inline links ("Flash flooding:Videos show
+//!   ...").
+//! * `stray-headline`: a headline fragment: a short line (3 to 16 words) with no closing
+//!   punctuation, between two lines of prose, that is visibly cut from a ticker (it starts in
+//!   lower case, starts with a clipped abbreviation such as "N.,", or ends in a clipped
+//!   " - Name" attribution). Section headings ("Inflation pressures build") look alike but
+//!   start with a capital and are complete, so they stay.
 //! * `control`: control characters and carriage returns; `blank-lines`: runs of more than one
 //!   empty line.
 //! * `truncated`: text beyond `clean.max_bytes`, cut at a paragraph boundary.
@@ -47,6 +54,9 @@ struct Rules {
     photo: Regex,
     photo_inline: Regex,
     prompt: Regex,
+    related: Regex,
+    fragment_start: Regex,
+    fragment_end: Regex,
 }
 
 fn rules() -> &'static Rules {
@@ -64,6 +74,12 @@ fn rules() -> &'static Rules {
             r"(?i)(getty images|\bvia getty\b|\bap photo\b|\bafp photo\b|\breuters/|\bshutterstock\b|\bepa-efe\b|\bimagn images\b|/ap\)?$|/afp\)?$)",
         )
         .expect("valid regex"),
+        related: Regex::new(
+            r#"^(?:[►▶»]\s*\S|(?i:more|related|related stories|read more|read next|see also|also read|also|watch|listen|other [a-z ]{1,25}coverage|more from [^:]{1,40}|latest|live updates)\s*:\s*\S|[^\s:][^:]{0,80}[a-z'"’”)]:[A-Z'"‘“])"#,
+        )
+        .expect("valid regex"),
+        fragment_start: Regex::new(r"^(?:\p{Ll}+[\s,;:/]|[A-Z]{1,3}\.,|…|\.\.\.)").expect("valid regex"),
+        fragment_end: Regex::new(r"\s[-–—]\s*\p{Lu}[\w.]*$").expect("valid regex"),
         prompt: Regex::new(
             r"(?i)^(get (the )?(breaking|latest)\b.{0,40}\bnews|sign up\b|subscribe\b|share (this|on|via)\b|follow (us|@)|click here\b|read more\b|read next\b|related( stories| coverage| content| articles?)?\s*:|advertisement\b|continue reading\b|story continues( below)?\b|watch( now| live)?\s*:|download (the|our)\b.{0,30}\bapp|listen to this article\b|comments?$|\d+ comments?$|more from\b|recommended( for you)?$|trending( now)?$|skip to (main )?content|this (article|story) (was|has been) (updated|shared)|copyright\b|all rights reserved|supported by$|opinion$)",
         )
@@ -185,6 +201,8 @@ impl Stage for Clean {
                     *slot = Some("photo-credit");
                 } else if words <= 12 && r.prompt.is_match(s) {
                     *slot = Some("prompt");
+                } else if words <= 30 && !ends_with_terminal_period(s) && r.related.is_match(s) {
+                    *slot = Some("related-link");
                 }
             }
             // Stray headlines need their neighbours, so run after the simple rules.
@@ -197,7 +215,9 @@ impl Stage for Clean {
                 }
                 let s = content(i);
                 let w = word_count(s);
-                if (3..=16).contains(&w)
+                let fragment = r.fragment_start.is_match(s) || r.fragment_end.is_match(s);
+                if fragment
+                    && (3..=16).contains(&w)
                     && s.len() <= 140
                     && !ends_with_terminal(s)
                     && !s.ends_with(',')
@@ -390,6 +410,31 @@ mod tests {
         assert_eq!(a.meta.source.as_deref(), Some("WNAM"));
         assert_eq!(a.published, NaiveDate::from_ymd_opt(2024, 11, 3));
         assert_eq!(a.published_via.as_deref(), Some("input"));
+    }
+
+    #[test]
+    fn related_links_go_and_section_headings_stay() {
+        let prose = "This is an ordinary sentence of reporting that ends with a full stop.";
+        let raw = format!(
+            "{prose}\n\nPrices keep rising\n\n{prose}\n\nMore:Drone strikes hit two ports overnight, officials say\n\n{prose}\n\nFlash flooding:Videos show streets under water\n\n{prose}\n\n1. Gun laws\n\n{prose}\n\nOur rating: False\n\n{prose}\n\n► Ministers meet again in Seoul\n\n{prose}"
+        );
+        let a = clean(&raw);
+        assert!(
+            a.text.contains("Prices keep rising"),
+            "a section heading was removed"
+        );
+        assert!(a.text.contains("1. Gun laws"));
+        assert!(a.text.contains("Our rating: False"));
+        assert!(!a.text.contains("Drone strikes hit"));
+        assert!(!a.text.contains("Videos show streets"));
+        assert!(!a.text.contains("Ministers meet again"));
+        assert_eq!(
+            a.removed
+                .iter()
+                .filter(|r| r.rule == "related-link")
+                .count(),
+            3
+        );
     }
 
     #[test]
