@@ -18,17 +18,24 @@ fn trunc(s: &str, n: usize) -> String {
 
 pub fn articles(list: &[ArticleSummary], total: usize, offset: usize) -> String {
     let mut out = String::new();
+    // ids are shown whole: people copy them into `sitrep show`
+    let w = list
+        .iter()
+        .map(|a| a.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     let _ = writeln!(
         out,
-        "{:<16}  {:<10}  {:<18}  {:>5}  TITLE",
+        "{:<w$}  {:<10}  {:<18}  {:>5}  TITLE",
         "ID", "PUBLISHED", "SOURCE", "ENTS"
     );
     for a in list {
         let title = a.title.clone().unwrap_or_else(|| "(no title)".into());
         let _ = writeln!(
             out,
-            "{:<16}  {:<10}  {:<18}  {:>5}  {}",
-            trunc(&a.id, 16),
+            "{:<w$}  {:<10}  {:<18}  {:>5}  {}",
+            a.id,
             a.published.as_deref().unwrap_or("-"),
             trunc(a.source.as_deref().unwrap_or("-"), 18),
             a.entities,

@@ -661,6 +661,16 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let m = &self.text[n.start..n.end];
+            // "Defense Minister", "Minister of Foreign Affairs of Canada": words of a title are
+            // not organisations or other names of their own
+            if n.kind != NerType::Per
+                && self
+                    .titles
+                    .iter()
+                    .any(|&(ts, te, _)| ts < n.end && n.start < te)
+            {
+                continue;
+            }
             match n.kind {
                 NerType::Per => {
                     if let Some(c) = people::from_tagger(self, n.start, n.end) {
@@ -668,6 +678,22 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 NerType::Loc => {
+                    // A one-word place the gazetteers do not know is dropped where capitals
+                    // mark headings and sentence starts rather than names ("Photo", "Center"),
+                    // and where it modifies a noun ("the Omicron variant"), unless a locative
+                    // preposition vouches for it ("in Avdiivka").
+                    let i = tok_at(&self.toks, n.start);
+                    let j = tok_at(&self.toks, n.end);
+                    let modifier = i > 0
+                        && is_word(self.w(i - 1), &["the", "a", "an"])
+                        && self.w(j).chars().next().is_some_and(char::is_lowercase);
+                    if !m.contains(char::is_whitespace)
+                        && self.gaz.lookup(m).is_none()
+                        && !self.locative_before(i)
+                        && (sentence_start(self.text, &self.toks, i) || modifier)
+                    {
+                        continue;
+                    }
                     let mut e = Cand::new(n.start, n.end, EntityKind::Place, Source::Tagger);
                     if let Some(lh) = self.gaz.lookup(m) {
                         for t in self.gaz.targets(&lh) {
