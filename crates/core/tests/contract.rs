@@ -45,6 +45,7 @@ fn fixtures() -> Vec<(String, String)> {
         "Comments",
         "🇺🇦 Zaporizhzhia 🚀 Hwasong-19 KN-23 “x”",
         "a\r\nb\r\n\r\nc",
+        "It ended there.\n\nContributing: Jane Roe, USA TODAY Network-Florida",
     ];
     for (i, s) in nasty.iter().enumerate() {
         out.push((format!("nasty-{i}"), s.to_string()));

@@ -100,10 +100,12 @@ pub(crate) fn capitalised(s: &str) -> bool {
 
 /// True when the token at `i` opens a sentence or a line (as far as cheap cues tell).
 pub(crate) fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
-    if i == 0 || toks[i].newline_before {
+    if i == 0 || toks.get(i).is_none_or(|t| t.newline_before) {
         return true;
     }
-    let p = &text[toks[i - 1].start..toks[i - 1].end];
+    let Some(p) = toks.get(i - 1).and_then(|t| text.get(t.start..t.end)) else {
+        return true;
+    };
     matches!(
         p,
         "." | "!" | "?" | ":" | ";" | "\"" | "“" | "”" | "(" | "‘" | "'" | "—" | "–"

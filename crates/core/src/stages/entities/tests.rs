@@ -463,3 +463,23 @@ fn known_person_beats_same_named_city() {
     assert_eq!(ms[1].name.as_deref(), Some("Nelson Mandela"));
     assert_eq!(ms[0].country.as_deref(), Some("ZAF"));
 }
+
+/// Regression: a tagger LOC ending the text ("... USA TODAY Network-Florida") made the
+/// sentence-start check index one token past the end and panicked (6 articles of the news
+/// corpus).
+#[test]
+fn regression_tagger_place_at_end_of_text() {
+    let g = Gazetteer::embedded();
+    let t = "Contributing: Jane Roe, Example Network-Floridia";
+    let s = t.find("Floridia").unwrap();
+    let ner = [NerHit {
+        start: s,
+        end: t.len(),
+        kind: NerType::Loc,
+    }];
+    let es = extract(g, t, &ner);
+    check_invariants(t, &es);
+    let pipeline = crate::Pipeline::default();
+    let a = pipeline.annotate(t.to_string(), crate::Meta::default());
+    check_invariants(&a.text, &a.entities);
+}
