@@ -99,8 +99,10 @@ pub enum Command {
         /// Published on or before this date (YYYY-MM-DD).
         #[arg(long)]
         until: Option<String>,
+        /// Rows to show (0 for all).
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Rows to skip, for paging.
         #[arg(long, default_value_t = 0)]
         offset: usize,
         #[arg(long)]
@@ -126,6 +128,7 @@ pub enum Command {
         /// Only this kind: person, country, organization, place, weapon, other.
         #[arg(long)]
         kind: Option<String>,
+        /// Rows to show (0 for all).
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long)]

@@ -241,3 +241,49 @@ fn kill_9_mid_ingest_then_rerun_stores_everything_once() {
     );
     assert_eq!(torn, 0);
 }
+
+/// What the store gives back (`show --json`) is exactly what `process` emits for the same input.
+#[test]
+fn store_round_trip_equals_process_output() {
+    let store = tempfile::tempdir().unwrap();
+    let s = store.path().to_str().unwrap();
+    let corpus = repo_root().join("examples/corpus");
+    let c = corpus.to_str().unwrap();
+    assert!(run(&["ingest", "--quiet", "--store", s, c])
+        .status
+        .success());
+    let processed = records(&run(&["process", "--quiet", c]));
+    assert!(processed.len() >= 8);
+    for rec in processed {
+        let id = rec["id"].as_str().unwrap();
+        let out = run(&["show", "--json", "--store", s, id]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            stored, rec,
+            "stored record of {id} differs from process output"
+        );
+    }
+    // listing and aggregation see the same articles
+    let list = run(&["articles", "--json", "--limit", "0", "--store", s]);
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 8);
+    let ents = run(&["entities", "--json", "--kind", "person", "--store", s]);
+    let people: Vec<serde_json::Value> = String::from_utf8_lossy(&ents.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        people
+            .iter()
+            .any(|p| p["name"] == "Melanie Joly" && p["articles"] == 2),
+        "{people:?}"
+    );
+    let prk = run(&[
+        "articles", "--json", "--entity", "PRK", "--limit", "0", "--store", s,
+    ]);
+    assert!(String::from_utf8_lossy(&prk.stdout).lines().count() >= 6);
+}

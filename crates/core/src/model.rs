@@ -350,6 +350,7 @@ pub struct Record {
     #[serde(default)]
     pub text: String,
     pub sentences: Vec<Sentence>,
+    #[serde(default)]
     pub entities: Vec<Entity>,
     pub dates: Vec<DateMention>,
     pub figures: Vec<Figure>,

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use sitrep_core::model::{Entity, EntityKind};
 use sitrep_core::Record;
 
 use crate::{
@@ -40,11 +41,13 @@ CREATE TABLE IF NOT EXISTS entities (
     text       TEXT NOT NULL,
     role       TEXT,
     country    TEXT,
+    lat        REAL,
+    lon        REAL,
+    via        TEXT NOT NULL,
     key        TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
-CREATE INDEX IF NOT EXISTS entities_article ON entities(article_id);
-CREATE INDEX IF NOT EXISTS entities_code ON entities(code);
+CREATE INDEX IF NOT EXISTS entities_key ON entities(key, kind);
+CREATE INDEX IF NOT EXISTS entities_article ON entities(article_id, start);
 ";
 
 /// A store directory holding `sitrep.db`.
@@ -88,6 +91,30 @@ impl SqliteStore {
         &self.path
     }
 
+    fn article_entities(&self, id: &str) -> Result<Vec<Entity>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT start, \"end\", kind, code, name, text, role, country, lat, lon, via
+             FROM entities WHERE article_id = ?1 ORDER BY start, rowid",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            let kind: String = r.get(2)?;
+            Ok(Entity {
+                start: r.get::<_, i64>(0)? as usize,
+                end: r.get::<_, i64>(1)? as usize,
+                kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Other),
+                code: r.get(3)?,
+                name: r.get(4)?,
+                text: r.get(5)?,
+                role: r.get(6)?,
+                country: r.get(7)?,
+                lat: r.get(8)?,
+                lon: r.get(9)?,
+                via: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Open in-memory (tests).
     pub fn in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory()?;
@@ -99,11 +126,13 @@ impl SqliteStore {
     }
 }
 
-/// The record as stored: everything but the clean text, which has its own column.
+/// The record as stored: everything but the clean text and the entities, which have their own
+/// column and table (stored once, queryable with plain SQL).
 fn record_json(r: &Record) -> Result<String, serde_json::Error> {
     let mut v = serde_json::to_value(r)?;
     if let Some(o) = v.as_object_mut() {
         o.remove("text");
+        o.remove("entities");
     }
     serde_json::to_string(&v)
 }
@@ -139,8 +168,8 @@ impl Store for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut ent = tx.prepare_cached(
-                "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, lat, lon, via, key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             for a in batch {
                 let r = &a.record;
@@ -179,6 +208,9 @@ impl Store for SqliteStore {
                         e.text,
                         e.role,
                         e.country,
+                        e.lat,
+                        e.lon,
+                        e.via,
                         entity_key(&e.code, &e.name, &e.text)
                     ])?;
                 }
@@ -214,6 +246,7 @@ impl Store for SqliteStore {
                         source: e,
                     })?;
                 record.text = text;
+                record.entities = self.article_entities(id)?;
                 Ok(Some(StoredArticle { record, raw }))
             }
         }
@@ -235,8 +268,7 @@ impl Store for SqliteStore {
             args.push(s.clone());
         }
         if let Some(e) = &q.entity {
-            wh.push("a.id IN (SELECT article_id FROM entities WHERE code = ? OR key = lower(?) OR name = ?)");
-            args.push(e.clone());
+            wh.push("a.id IN (SELECT article_id FROM entities WHERE key IN (?, lower(?)))");
             args.push(e.clone());
             args.push(e.clone());
         }
@@ -347,8 +379,8 @@ mod tests {
                 name: None,
                 role: None,
                 country: None,
-                lat: None,
-                lon: None,
+                lat: Some(39.03),
+                lon: Some(125.75),
                 via: "test".into(),
             });
         }
