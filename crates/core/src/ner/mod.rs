@@ -8,8 +8,9 @@
 //! ```
 //! use sitrep_core::ner::{NerType, Tagger};
 //! let tagger = Tagger::embedded().expect("model ships with the crate");
-//! let words = ["Defense", "Minister", "Kim", "Yong-hyun", "visited", "Ottawa", "."];
+//! let words = ["Defense", "Minister", "Kim", "Yong-hyun", "met", "Melanie", "Joly", "in", "Ottawa", "."];
 //! let spans = tagger.tag(&words);
+//! assert!(spans.iter().any(|s| s.kind == NerType::Per && words[s.start] == "Kim"));
 //! assert!(spans.iter().any(|s| s.kind == NerType::Loc && words[s.start] == "Ottawa"));
 //! ```
 //!
