@@ -131,7 +131,10 @@ pub fn drive(
         None => None,
     };
 
-    let (tx, rx) = sync_channel::<Vec<Item>>(2);
+    // Each chunk carries how many input bytes had been read when it was complete, so that the
+    // progress bar follows what has been written, not what the reader has buffered.
+    let (tx, rx) = sync_channel::<(Vec<Item>, u64)>(2);
+    let read_progress = progress.clone();
     let inputs = args.inputs.clone();
     let producer = std::thread::spawn(move || {
         let mut chunk = Vec::with_capacity(batch);
@@ -140,12 +143,15 @@ pub fn drive(
                 Ok(d) => Item::Doc(d),
                 Err(e) => Item::Err(e),
             });
-            if chunk.len() >= batch && tx.send(std::mem::take(&mut chunk)).is_err() {
-                return;
+            if chunk.len() >= batch {
+                let at = read_progress.load(Ordering::Relaxed);
+                if tx.send((std::mem::take(&mut chunk), at)).is_err() {
+                    return;
+                }
             }
         }
         if !chunk.is_empty() {
-            let _ = tx.send(chunk);
+            let _ = tx.send((chunk, read_progress.load(Ordering::Relaxed)));
         }
     });
 
@@ -155,6 +161,7 @@ pub fn drive(
         ok: Vec<Article>,
         errors: Vec<DocError>,
         already_present: usize,
+        input_at: u64,
     }
     let (ptx, prx) = sync_channel::<Result<Processed>>(2);
     let pipeline = &pipeline;
@@ -171,7 +178,7 @@ pub fn drive(
     };
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            for chunk in rx {
+            for (chunk, input_at) in rx {
                 let mut errors = Vec::new();
                 let mut arts: Vec<(Article, Origin)> = Vec::with_capacity(chunk.len());
                 for item in chunk {
@@ -213,7 +220,8 @@ pub fn drive(
                         Err(e) => errors.push(e),
                     }
                 }
-                if ptx.send(Ok(Processed { ok, errors, already_present })).is_err() {
+                let done = Processed { ok, errors, already_present, input_at };
+                if ptx.send(Ok(done)).is_err() {
                     return;
                 }
             }
@@ -229,7 +237,7 @@ pub fn drive(
             let dup = sink(p.ok)?;
             summary.written += n - dup;
             summary.already_present += dup;
-            pb.set_position(progress.load(Ordering::Relaxed));
+            pb.set_position(p.input_at);
             pb.set_message(format!(
                 "{} articles, {} present, {} failed",
                 summary.written, summary.already_present, summary.failed
