@@ -92,12 +92,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let (list, total) = st.articles(&q)?;
             if json {
-                let out = std::io::stdout();
-                let mut out = out.lock();
-                for a in &list {
-                    serde_json::to_writer(&mut out, a)?;
-                    out.write_all(b"\n")?;
-                }
+                write_jsonl(&list)?;
             } else {
                 print!("{}", render::articles(&list, total, offset));
             }
@@ -149,12 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let st = open_existing(&store)?;
             let list = st.entities(&EntityQuery { kind, limit })?;
             if json {
-                let out = std::io::stdout();
-                let mut out = out.lock();
-                for e in &list {
-                    serde_json::to_writer(&mut out, e)?;
-                    out.write_all(b"\n")?;
-                }
+                write_jsonl(&list)?;
             } else {
                 print!("{}", render::entities(&list));
             }
@@ -166,6 +156,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Eval { what } => crate::commands::eval(what),
     }
+}
+
+/// One JSON object per line on stdout.
+fn write_jsonl<T: serde::Serialize>(items: &[T]) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for item in items {
+        serde_json::to_writer(&mut out, item)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn exit(summary: &Summary) -> ExitCode {

@@ -574,7 +574,7 @@ impl<'a> Ctx<'a> {
         }
         let words = m.split(' ').count();
         // a city named like a calendar, office or organisation word ("March", "University")
-        let ordinary = p.common_word || context::NOT_NAME.contains(&m);
+        let ordinary = p.common_word || context::not_name(m);
         let accept = if ordinary {
             strong
         } else if alternate {

@@ -2,7 +2,7 @@
 //!
 //! A *name* is a run of one to four capitalised name words ("Cho Tae-yul", "John F.
 //! Kennedy", "Ursula von der Leyen") that are not function words, calendar words, office or
-//! organisation words (see `context::NOT_NAME`), and not covered by a title, a country, an
+//! organisation words (see `context::not_name`), and not covered by a title, a country, an
 //! organisation, a region, a capital or a weapon. So a name never swallows a title or a country.
 //!
 //! Rules (each gives `role` and `country` where the text does):
@@ -19,7 +19,7 @@
 //! "Representing <Country> were ..." / "<Country> was represented by ..." up to the end of
 //! the clause. Later mentions by surname or full name inherit it ([`propagate`]).
 
-use super::context::{capitalised, is_word, tok_at, NOT_NAME, PARTICLES};
+use super::context::{capitalised, is_word, not_name, tok_at, PARTICLES};
 use super::{Cand, Ctx, Source};
 use crate::model::EntityKind;
 
@@ -44,7 +44,7 @@ fn is_name_tok(cx: &Ctx, k: usize) -> bool {
             .next()
             .is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
         && w.chars().any(char::is_lowercase)
-        && !NOT_NAME.contains(&w)
+        && !not_name(w)
         && !blocked(cx, k)
 }
 
@@ -329,7 +329,7 @@ fn represented(cx: &Ctx, people: &mut [Cand]) {
 pub(crate) fn from_tagger(cx: &Ctx, start: usize, end: usize) -> Option<Cand> {
     let mut a = tok_at(&cx.toks, start);
     let b = tok_at(&cx.toks, end);
-    while a < b && (blocked(cx, a) || !capitalised(cx.w(a)) || NOT_NAME.contains(&cx.w(a))) {
+    while a < b && (blocked(cx, a) || !capitalised(cx.w(a)) || not_name(cx.w(a))) {
         a += 1;
     }
     if a >= b {
