@@ -26,7 +26,7 @@ def default_corpus() -> Path:
         sys.exit(
             f"error: corpus not found at {path}\n"
             "Set SITREP_SHARED to the folder that contains data/ "
-            "(e.g. export SITREP_SHARED=/work/shared)."
+            "(e.g. export SITREP_SHARED=/path/to/shared)."
         )
     return path
 

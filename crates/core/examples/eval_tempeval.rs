@@ -1,7 +1,7 @@
 //! Score the `dates` stage on TempEval-3 (TBAQ-cleaned, tuned on; te3-platinum, held out).
 //!
 //! ```text
-//! SITREP_SHARED=/work/shared cargo run --release -p sitrep-core --example eval_tempeval
+//! cargo run --release -p sitrep-core --example eval_tempeval
 //! cargo run --release -p sitrep-core --example eval_tempeval -- --json
 //! cargo run --release -p sitrep-core --example eval_tempeval -- --errors      # TBAQ misses
 //! cargo run --release -p sitrep-core --example eval_tempeval -- --speed 5000  # throughput
