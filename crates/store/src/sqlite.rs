@@ -1,6 +1,6 @@
 //! The embedded SQLite backend.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -137,10 +137,14 @@ fn record_json(r: &Record) -> Result<String, serde_json::Error> {
     serde_json::to_string(&v)
 }
 
+/// What `sitrep entities` groups by: the code, else the canonical name, else the mention, the
+/// last two lower-cased ("Donald Trump" named in full and "Donald Trump" found by the tagger
+/// are one person).
 fn entity_key(code: &Option<String>, name: &Option<String>, text: &str) -> String {
-    code.clone()
-        .or_else(|| name.clone())
-        .unwrap_or_else(|| text.to_lowercase())
+    match code {
+        Some(c) => c.clone(),
+        None => name.as_deref().unwrap_or(text).to_lowercase(),
+    }
 }
 
 impl Store for SqliteStore {
@@ -311,39 +315,82 @@ impl Store for SqliteStore {
     }
 
     fn entities(&self, q: &EntityQuery) -> Result<Vec<EntityCount>, StoreError> {
-        let limit = if q.limit == 0 {
-            i64::MAX
-        } else {
-            q.limit as i64
-        };
+        // One pass over the mentions, aggregated here rather than in SQL: the display name,
+        // role and country of a group are its most frequent ones (not an arbitrary max()), and
+        // rows come in insertion order, so an article's mentions are contiguous and distinct
+        // articles are counted without a set.
+        #[derive(Default)]
+        struct Group {
+            code: Option<String>,
+            name: Option<String>,
+            mentions: usize,
+            articles: usize,
+            last_article: i64,
+            texts: HashMap<String, usize>,
+            roles: HashMap<String, usize>,
+            countries: HashMap<String, usize>,
+        }
+        fn most(m: &HashMap<String, usize>) -> Option<String> {
+            m.iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(k, _)| k.clone())
+        }
         let (filter, args): (&str, Vec<String>) = match &q.kind {
-            Some(k) => ("WHERE kind = ?1", vec![k.clone()]),
+            Some(k) => ("WHERE e.kind = ?1", vec![k.clone()]),
             None => ("", vec![]),
         };
         let sql = format!(
-            "WITH g AS (
-                SELECT kind, key, max(code) AS code, count(*) AS mentions,
-                       count(DISTINCT article_id) AS articles, max(name) AS name,
-                       max(role) AS role, max(country) AS country
-                FROM entities {filter} GROUP BY kind, key
-             )
-             SELECT g.kind, g.code, coalesce(g.name, (SELECT text FROM entities e WHERE e.kind = g.kind AND e.key = g.key
-                    GROUP BY text ORDER BY count(*) DESC, text LIMIT 1)), g.mentions, g.articles, g.role, g.country
-             FROM g ORDER BY g.mentions DESC, g.kind, g.key LIMIT {limit}"
+            "SELECT e.kind, e.key, e.code, e.name, e.text, e.role, e.country, a.rowid
+             FROM entities e JOIN articles a ON a.id = e.article_id {filter} ORDER BY e.rowid"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-            Ok(EntityCount {
-                kind: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                mentions: r.get::<_, i64>(3)? as usize,
-                articles: r.get::<_, i64>(4)? as usize,
-                role: r.get(5)?,
-                country: r.get(6)?,
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut groups: HashMap<(String, String), Group> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let key: (String, String) = (r.get(0)?, r.get(1)?);
+            let g = groups.entry(key).or_default();
+            g.mentions += 1;
+            let article: i64 = r.get(7)?;
+            if g.articles == 0 || g.last_article != article {
+                g.articles += 1;
+                g.last_article = article;
+            }
+            if g.code.is_none() {
+                g.code = r.get(2)?;
+            }
+            if g.name.is_none() {
+                g.name = r.get(3)?;
+            }
+            *g.texts.entry(r.get(4)?).or_default() += 1;
+            if let Some(role) = r.get::<_, Option<String>>(5)? {
+                *g.roles.entry(role).or_default() += 1;
+            }
+            if let Some(c) = r.get::<_, Option<String>>(6)? {
+                *g.countries.entry(c).or_default() += 1;
+            }
+        }
+        let mut out: Vec<EntityCount> = groups
+            .into_iter()
+            .map(|((kind, _), g)| EntityCount {
+                kind,
+                code: g.code,
+                name: g.name.or_else(|| most(&g.texts)).unwrap_or_default(),
+                mentions: g.mentions,
+                articles: g.articles,
+                role: most(&g.roles),
+                country: most(&g.countries),
             })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            .collect();
+        out.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.name.cmp(&b.name))
+        });
+        if q.limit > 0 {
+            out.truncate(q.limit);
+        }
+        Ok(out)
     }
 
     fn stats(&self) -> Result<Stats, StoreError> {
@@ -449,6 +496,50 @@ mod tests {
         // reopen: data is still there
         let s2 = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(s2.stats().unwrap().articles, 3);
+    }
+
+    #[test]
+    fn entity_groups_take_the_most_frequent_role() {
+        let person = |text: &str, name: Option<&str>, role: &str| Entity {
+            start: 0,
+            end: text.len(),
+            text: text.to_string(),
+            kind: EntityKind::Person,
+            code: None,
+            name: name.map(str::to_string),
+            role: Some(role.to_string()),
+            country: Some("USA".into()),
+            lat: None,
+            lon: None,
+            via: "test".into(),
+        };
+        let mut s = SqliteStore::in_memory().unwrap();
+        let mut batch = Vec::new();
+        for (i, (name, role)) in [
+            (None, "President"),
+            (Some("Joe Biden"), "Senator"),
+            (None, "President"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut a = Article::new(format!("article {i}"), Meta::default());
+            a.entities.push(person("Joe Biden", *name, role));
+            a.entities.push(person("Joe Biden", *name, role));
+            batch.push(StoredArticle::from_article(&a));
+        }
+        s.put_batch(&batch).unwrap();
+        let people = s
+            .entities(&EntityQuery {
+                kind: Some("person".into()),
+                limit: 0,
+            })
+            .unwrap();
+        assert_eq!(people.len(), 1, "{people:?}");
+        let p = &people[0];
+        assert_eq!((p.mentions, p.articles), (6, 3));
+        assert_eq!(p.role.as_deref(), Some("President"));
+        assert_eq!(p.name, "Joe Biden");
     }
 
     #[test]
