@@ -136,3 +136,110 @@ fn every_stage_keeps_the_contract_on_every_fixture() {
         }
     }
 }
+
+/// Pseudo-random documents built from news-like pieces (names, numbers, dates, quotes, odd
+/// Unicode, line breaks): no stage may panic or break the span contract on any of them.
+#[test]
+fn random_documents_keep_the_contract() {
+    const PIECES: &[&str] = &[
+        "North Korea",
+        "Kim Jong Un",
+        "said",
+        "“",
+        "”",
+        "\"",
+        "'",
+        "’s",
+        "10,000",
+        "8,000 of them",
+        "millions of",
+        "Dec. 30, 2023",
+        "on Thursday",
+        "the following day",
+        "U.S.",
+        "Gen.",
+        "Mr.",
+        "Hwasong-19",
+        "KN-23",
+        "Kursk region",
+        "Ottawa",
+        "Seoul",
+        "Pyongyang",
+        "Moscow",
+        ".",
+        ",",
+        ":",
+        ";",
+        "?",
+        "!",
+        "…",
+        "—",
+        "-",
+        "(",
+        ")",
+        "\n",
+        "\n\n",
+        " ",
+        "  ",
+        "\t",
+        "é",
+        "한국",
+        "Україна",
+        "🇺🇦",
+        "\u{200b}",
+        "\u{301}",
+        "$1.5 billion",
+        "40%",
+        "Photo: X Images",
+        "Foreign Minister",
+        "Melanie Joly",
+        "of Canada",
+        "according to",
+        "the statement reads",
+        "2024",
+        "May",
+        "March",
+        "last week",
+        "in May 2023",
+        "Jan. 2",
+        "a",
+        "the",
+        "and",
+        "of",
+    ];
+    let pipeline = Pipeline::default();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in 0..1000 {
+        let len = (next() % 120) as usize;
+        let mut raw = String::new();
+        for _ in 0..len {
+            raw.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            if next() % 3 > 0 {
+                raw.push(' ');
+            }
+        }
+        let published = if n % 2 == 0 {
+            Some("2024-11-02".to_string())
+        } else {
+            None
+        };
+        let mut a = Article::new(
+            raw,
+            Meta {
+                published,
+                ..Default::default()
+            },
+        );
+        pipeline.run(&mut a);
+        check(&format!("random-{n}"), &a);
+        let first = a.to_record();
+        pipeline.run(&mut a);
+        assert_eq!(first, a.to_record(), "random-{n}: not idempotent");
+    }
+}
