@@ -50,14 +50,18 @@ fn parse_args() -> Args {
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
-    let val = |i: usize| argv.get(i + 1).cloned().unwrap_or_else(|| die("missing value"));
+    let val = |i: usize| {
+        argv.get(i + 1)
+            .cloned()
+            .unwrap_or_else(|| die("missing value"))
+    };
     while i < argv.len() {
         match argv[i].as_str() {
             "--seed" => a.seed = val(i).parse().unwrap_or_else(|_| die("--seed N")),
             "--n" => a.n = val(i).parse().unwrap_or_else(|_| die("--n N")),
             "--config" => {
-                a.config = serde_json::from_str(&val(i))
-                    .unwrap_or_else(|e| die(&format!("--config: {e}")))
+                a.config =
+                    serde_json::from_str(&val(i)).unwrap_or_else(|e| die(&format!("--config: {e}")))
             }
             "--export" => a.export = Some(val(i)),
             "--speed" => a.speed = Some(val(i)),
@@ -112,7 +116,9 @@ fn data_dir() -> String {
 
 fn read_texts(path: &str) -> Vec<String> {
     let f = std::fs::File::open(path).unwrap_or_else(|e| {
-        die(&format!("{path}: {e} (set SITREP_SHARED to the shared folder that holds data/news)"))
+        die(&format!(
+            "{path}: {e} (set SITREP_SHARED to the shared folder that holds data/news)"
+        ))
     });
     let r = BufReader::new(flate2::read::MultiGzDecoder::new(f));
     let mut out = Vec::new();
@@ -131,10 +137,11 @@ fn read_texts(path: &str) -> Vec<String> {
 fn load() -> (Vec<String>, Vec<bool>) {
     let dir = data_dir();
     let all = read_texts(&format!("{dir}/articles.jsonl.gz"));
-    let topic: HashSet<String> =
-        read_texts(&format!("{dir}/topic_subset_nk_russia_ukraine_sanctions.jsonl.gz"))
-            .into_iter()
-            .collect();
+    let topic: HashSet<String> = read_texts(&format!(
+        "{dir}/topic_subset_nk_russia_ukraine_sanctions.jsonl.gz"
+    ))
+    .into_iter()
+    .collect();
     let mut seen = HashSet::new();
     let mut texts = Vec::new();
     let mut is_topic = Vec::new();
@@ -182,8 +189,18 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 const CITIES: &[&str] = &[
-    "WASHINGTON", "LONDON", "KYIV", "SEOUL", "MOSCOW", "NEW YORK", "BRUSSELS", "TOKYO", "PARIS",
-    "BEIJING", "BERLIN", "GENEVA",
+    "WASHINGTON",
+    "LONDON",
+    "KYIV",
+    "SEOUL",
+    "MOSCOW",
+    "NEW YORK",
+    "BRUSSELS",
+    "TOKYO",
+    "PARIS",
+    "BEIJING",
+    "BERLIN",
+    "GENEVA",
 ];
 const FOOTERS: &[&str] = &[
     "(Reporting by Staff Writers; Editing by the Desk)",
@@ -249,9 +266,16 @@ fn make_copy(orig: &str, s: f64, seed: u64) -> String {
     let mut out = String::new();
     if headline {
         // A new headline made of words from the story.
-        let src = kept[r.below(kept.len())].split_whitespace().collect::<Vec<_>>();
+        let src = kept[r.below(kept.len())]
+            .split_whitespace()
+            .collect::<Vec<_>>();
         let start = r.below(src.len().saturating_sub(6).max(1));
-        let h: Vec<&str> = src.iter().skip(start).take(5 + r.below(5)).copied().collect();
+        let h: Vec<&str> = src
+            .iter()
+            .skip(start)
+            .take(5 + r.below(5))
+            .copied()
+            .collect();
         out.push_str(&h.join(" "));
         out.push_str("\n\n");
     }
@@ -280,7 +304,10 @@ const BUCKETS: &[(&str, f64, f64)] = &[
 ];
 
 fn bucket(j: f64) -> usize {
-    BUCKETS.iter().position(|&(_, lo, hi)| j >= lo && j < hi).unwrap_or(0)
+    BUCKETS
+        .iter()
+        .position(|&(_, lo, hi)| j >= lo && j < hi)
+        .unwrap_or(0)
 }
 
 /// Adjusted Rand index of two labelings.
@@ -381,7 +408,10 @@ fn evaluate(args: &Args) -> Value {
     let mut copy_js: Vec<f64> = Vec::new();
     let mut n_fam = 0usize;
     for (f, &i) in base.iter().enumerate() {
-        docs.push(Doc { text: texts[i].clone(), family: f });
+        docs.push(Doc {
+            text: texts[i].clone(),
+            family: f,
+        });
         if !rng.chance(0.3) {
             continue;
         }
@@ -402,7 +432,7 @@ fn evaluate(args: &Args) -> Value {
                 let c = make_copy(&texts[i], s, seed);
                 let j = jaccard(&set3(&c), &base_sets[f]);
                 let err = (j - target).abs();
-                if best.as_ref().map_or(true, |b| err < b.0) {
+                if !best.as_ref().is_some_and(|b| err >= b.0) {
                     best = Some((err, c, j));
                 }
                 if j > target {
@@ -476,7 +506,13 @@ fn evaluate(args: &Args) -> Value {
     let (tp, fp, fneg) = tally
         .iter()
         .fold((0, 0, 0), |a, t| (a.0 + t[0], a.1 + t[1], a.2 + t[2]));
-    let ratio = |a: usize, b: usize| if b == 0 { Value::Null } else { json!(a as f64 / b as f64) };
+    let ratio = |a: usize, b: usize| {
+        if b == 0 {
+            Value::Null
+        } else {
+            json!(a as f64 / b as f64)
+        }
+    };
     let buckets: Vec<Value> = BUCKETS
         .iter()
         .zip(&tally)
@@ -512,7 +548,10 @@ fn print_report(v: &Value) {
         v["excluded_as_already_near_duplicate"]
     );
     println!("config {}", v["config"]);
-    println!("copies by exact 3-gram Jaccard to their original: {}", v["copies_by_jaccard_to_original"]);
+    println!(
+        "copies by exact 3-gram Jaccard to their original: {}",
+        v["copies_by_jaccard_to_original"]
+    );
     let f = |x: &Value| x.as_f64().map_or("-".to_string(), |x| format!("{x:.3}"));
     println!(
         "ARI {:.4} | pairwise P {} R {} (tp {}, fp {}, fn {})",
@@ -620,9 +659,10 @@ fn speed(path: &str, config: &DedupConfig) -> Value {
         std::hint::black_box(q);
         t.elapsed().as_secs_f64()
     });
-    let dups = sigs.iter().enumerate().filter(|(i, s)| {
-        ix.query_signature(s).map_or(false, |r| r != ids[*i])
-    });
+    let dups = sigs
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| ix.query_signature(s).is_some_and(|r| r != ids[*i]));
     json!({
         "tool": "sitrep", "docs": texts.len(), "threads": rayon::current_num_threads(),
         "signature_1thread": n / sig1, "signature": n / sig_par,

@@ -110,10 +110,16 @@ impl DedupConfig {
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::Config(format!("dedup: {m}")));
         if self.shingle_size == 0 || self.shingle_size > 32 {
-            return bad(format!("shingle_size must be 1 to 32, not {}", self.shingle_size));
+            return bad(format!(
+                "shingle_size must be 1 to 32, not {}",
+                self.shingle_size
+            ));
         }
         if self.num_hashes == 0 || self.num_hashes > 4096 {
-            return bad(format!("num_hashes must be 1 to 4096, not {}", self.num_hashes));
+            return bad(format!(
+                "num_hashes must be 1 to 4096, not {}",
+                self.num_hashes
+            ));
         }
         if self.bands == 0 || self.rows == 0 || self.bands * self.rows > self.num_hashes {
             return bad(format!(
@@ -122,9 +128,12 @@ impl DedupConfig {
             ));
         }
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return bad(format!("threshold must be in (0, 1], not {}", self.threshold));
+            return bad(format!(
+                "threshold must be in (0, 1], not {}",
+                self.threshold
+            ));
         }
-        if !(self.containment > 0.0) {
+        if self.containment.is_nan() || self.containment <= 0.0 {
             return bad(format!(
                 "containment must be above 0 (above 1 turns it off), not {}",
                 self.containment
@@ -154,7 +163,12 @@ impl Signature {
         if self.is_empty() || other.is_empty() || self.mins.len() != other.mins.len() {
             return 0.0;
         }
-        let eq = self.mins.iter().zip(&other.mins).filter(|(a, b)| a == b).count();
+        let eq = self
+            .mins
+            .iter()
+            .zip(&other.mins)
+            .filter(|(a, b)| a == b)
+            .count();
         eq as f64 / self.mins.len() as f64
     }
 
@@ -196,10 +210,19 @@ impl Hasher64 {
     fn new(c: &DedupConfig) -> Hasher64 {
         let mut state = c.seed;
         let mut next = || splitmix64(&mut state);
-        let a = (0..c.num_hashes).map(|_| (next() >> 32) as u32 | 1).collect();
+        let a = (0..c.num_hashes)
+            .map(|_| (next() >> 32) as u32 | 1)
+            .collect();
         let b = (0..c.num_hashes).map(|_| (next() >> 32) as u32).collect();
         let band_seeds = (0..c.bands).map(|_| next()).collect();
-        Hasher64 { shingle: c.shingle, size: c.shingle_size, a, b, band_seeds, rows: c.rows }
+        Hasher64 {
+            shingle: c.shingle,
+            size: c.shingle_size,
+            a,
+            b,
+            band_seeds,
+            rows: c.rows,
+        }
     }
 
     fn signature(&self, text: &str) -> Signature {
@@ -207,11 +230,17 @@ impl Hasher64 {
         hashes.sort_unstable();
         hashes.dedup();
         if hashes.is_empty() {
-            return Signature { mins: Vec::new(), shingles: 0 };
+            return Signature {
+                mins: Vec::new(),
+                shingles: 0,
+            };
         }
         let mut mins = vec![u32::MAX; self.a.len()];
         minhash(&self.a, &self.b, &hashes, &mut mins);
-        Signature { mins, shingles: hashes.len().min(u32::MAX as usize) as u32 }
+        Signature {
+            mins,
+            shingles: hashes.len().min(u32::MAX as usize) as u32,
+        }
     }
 
     /// The LSH bucket key of band `band`.
@@ -492,7 +521,9 @@ impl DedupIndex {
     /// [`add`](Self::add) with a signature computed by [`signature`](Self::signature).
     pub fn add_signature(&mut self, id: &str, sig: Signature) -> Option<String> {
         if let Some(&n) = self.by_id.get(id) {
-            return self.duplicate_of_num(n).map(|r| self.ids[r as usize].clone());
+            return self
+                .duplicate_of_num(n)
+                .map(|r| self.ids[r as usize].clone());
         }
         let found = self.earliest(&sig);
         let n = self.ids.len() as u32;
@@ -532,7 +563,10 @@ impl DedupIndex {
     /// `None` when the id is not indexed.
     pub fn duplicate_of(&self, id: &str) -> Option<Option<&str>> {
         let &n = self.by_id.get(id)?;
-        Some(self.duplicate_of_num(n).map(|r| self.ids[r as usize].as_str()))
+        Some(
+            self.duplicate_of_num(n)
+                .map(|r| self.ids[r as usize].as_str()),
+        )
     }
 
     fn duplicate_of_num(&self, n: u32) -> Option<u32> {
@@ -579,7 +613,10 @@ impl DedupIndex {
 
     /// The earliest family root among the verified matches.
     fn earliest(&self, sig: &Signature) -> Option<u32> {
-        self.verified(sig).into_iter().map(|(n, _, _)| self.root[n as usize]).min()
+        self.verified(sig)
+            .into_iter()
+            .map(|(n, _, _)| self.root[n as usize])
+            .min()
     }
 }
 
@@ -603,8 +640,13 @@ struct State {
 
 impl Serialize for DedupIndex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        StateRef { config: &self.config, ids: &self.ids, signatures: &self.sigs, root: &self.root }
-            .serialize(s)
+        StateRef {
+            config: &self.config,
+            ids: &self.ids,
+            signatures: &self.sigs,
+            root: &self.root,
+        }
+        .serialize(s)
     }
 }
 
@@ -614,15 +656,26 @@ impl<'de> Deserialize<'de> for DedupIndex {
         let st = State::deserialize(d)?;
         let mut index = DedupIndex::new(st.config).map_err(D::Error::custom)?;
         if st.ids.len() != st.signatures.len() || st.ids.len() != st.root.len() {
-            return Err(D::Error::custom("dedup index: ids, signatures and root differ in length"));
+            return Err(D::Error::custom(
+                "dedup index: ids, signatures and root differ in length",
+            ));
         }
-        for (n, ((id, sig), root)) in st.ids.into_iter().zip(st.signatures).zip(st.root).enumerate()
+        for (n, ((id, sig), root)) in st
+            .ids
+            .into_iter()
+            .zip(st.signatures)
+            .zip(st.root)
+            .enumerate()
         {
             if root as usize > n {
-                return Err(D::Error::custom("dedup index: a root points to a later article"));
+                return Err(D::Error::custom(
+                    "dedup index: a root points to a later article",
+                ));
             }
             if !sig.is_empty() && sig.mins.len() != index.config.num_hashes {
-                return Err(D::Error::custom("dedup index: signature length is not num_hashes"));
+                return Err(D::Error::custom(
+                    "dedup index: signature length is not num_hashes",
+                ));
             }
             index.insert_bands(n as u32, &sig);
             index.by_id.insert(id.clone(), n as u32);
@@ -705,12 +758,19 @@ mod tests {
 
     #[test]
     fn char_shingles_separate_unrelated_texts() {
-        let c = DedupConfig { shingle: ShingleKind::Chars, shingle_size: 5, ..Default::default() };
+        let c = DedupConfig {
+            shingle: ShingleKind::Chars,
+            shingle_size: 5,
+            ..Default::default()
+        };
         let mut ix = DedupIndex::new(c).unwrap();
         ix.add("wire", WIRE);
         let m = ix.matches(SAME_TOPIC);
         assert!(m.is_empty(), "{m:?}");
-        assert_eq!(ix.query(&format!("HEADLINE\n{WIRE}")).as_deref(), Some("wire"));
+        assert_eq!(
+            ix.query(&format!("HEADLINE\n{WIRE}")).as_deref(),
+            Some("wire")
+        );
     }
 
     #[test]
@@ -748,7 +808,11 @@ mod tests {
 
     #[test]
     fn config_is_validated_and_strict() {
-        let bad = DedupConfig { bands: 100, rows: 2, ..DedupConfig::default() };
+        let bad = DedupConfig {
+            bands: 100,
+            rows: 2,
+            ..DedupConfig::default()
+        };
         let err = DedupIndex::new(bad).unwrap_err().to_string();
         assert!(err.contains("bands * rows"), "{err}");
         let r: Result<DedupConfig, _> = serde_json::from_str(r#"{"treshold": 0.4}"#);
@@ -773,8 +837,11 @@ mod tests {
             "x\r\ny\r\nz",
         ];
         for kind in [ShingleKind::Words, ShingleKind::Chars] {
-            let mut ix = DedupIndex::new(DedupConfig { shingle: kind, ..Default::default() })
-                .unwrap();
+            let mut ix = DedupIndex::new(DedupConfig {
+                shingle: kind,
+                ..Default::default()
+            })
+            .unwrap();
             for (i, t) in odd.iter().enumerate() {
                 ix.query(t);
                 ix.add(&format!("t{i}"), t);
@@ -817,8 +884,14 @@ mod tests {
                 let mut mb = ma.clone();
                 minhash(&h.a, &h.b, &a, &mut ma);
                 minhash(&h.a, &h.b, &b, &mut mb);
-                let sa = Signature { mins: ma, shingles: a.len() as u32 };
-                let sb = Signature { mins: mb, shingles: b.len() as u32 };
+                let sa = Signature {
+                    mins: ma,
+                    shingles: a.len() as u32,
+                };
+                let sb = Signature {
+                    mins: mb,
+                    shingles: b.len() as u32,
+                };
                 let e = sa.jaccard(&sb);
                 sum += e - j;
                 sq += (e - j) * (e - j);
@@ -826,7 +899,10 @@ mod tests {
             let bias = sum / trials as f64;
             let rmse = (sq / trials as f64).sqrt();
             let sd = (j * (1.0 - j) / 128.0).sqrt();
-            assert!(bias.abs() < 0.3 * sd, "j {j:.3}: bias {bias:.4}, sd {sd:.4}");
+            assert!(
+                bias.abs() < 0.3 * sd,
+                "j {j:.3}: bias {bias:.4}, sd {sd:.4}"
+            );
             assert!(rmse < 1.25 * sd, "j {j:.3}: rmse {rmse:.4}, sd {sd:.4}");
         }
     }
