@@ -17,6 +17,7 @@
 //! ```
 
 pub mod config;
+pub mod corpus;
 pub mod eval;
 pub mod gazetteer;
 pub mod model;
