@@ -380,10 +380,10 @@ fn grid(docs: &[Doc]) {
         .chain((1..=3).map(|s| shuffle(n, s)))
         .collect();
     let mut results = Vec::new();
-    for &threshold in &[0.15, 0.2, 0.25, 0.3, 0.35, 0.4] {
-        for &w_entities in &[0.0, 0.2, 0.3, 0.5] {
-            for &w_time in &[0.0, 0.1, 0.2] {
-                for &time_penalty in &[0.0, 0.2, 0.5] {
+    for &threshold in &[0.1, 0.15, 0.2, 0.25, 0.3, 0.35] {
+        for &w_entities in &[0.0, 0.2, 0.4] {
+            for &w_time in &[0.0, 0.15] {
+                for &time_penalty in &[0.0, 0.3, 0.6] {
                     for &year_dates in &[true, false] {
                         let c = StoryConfig {
                             threshold,

@@ -7,8 +7,9 @@
 //! - **content**: TF-IDF cosine between the article and the story centroid. Terms are
 //!   lower-cased content words (stopwords dropped, a light plural stemmer), sublinear tf, the
 //!   title counted once more. IDF is **learned incrementally**: document frequencies are
-//!   counted over every article added so far (the new one included), and an article's vector
-//!   is frozen with the IDF of the moment it was added. No reference corpus is needed.
+//!   counted over every article added so far (the new one included). Stories keep unweighted
+//!   (unit sublinear-tf) centroids and IDF is applied at comparison time, so old stories are
+//!   compared with today's IDF. No reference corpus is needed.
 //! - **entities**: cosine between the article's entity keys and the story's, weighted by
 //!   kind (people and organisations more than countries) and by entity IDF. A key is the
 //!   entity's resolved `code` (ISO alpha-3, GeoNames id, canonical name), else its surname
@@ -34,10 +35,11 @@
 //! (tested). Re-adding a known article id returns its story and changes nothing.
 //!
 //! What depends on input order: this is single-pass clustering, so (a) an article is compared
-//! with the stories as they stand when it arrives and is never moved later, and (b) an
-//! article's vector uses the IDF of its arrival time. Feeding the same articles in another
-//! order can therefore give different stories. On ECB+ dev the spread over shuffled orders is
-//! reported by `examples/eval_stories.rs` (see the module's tests and the example's output).
+//! with the stories as they stand when it arrives and is never moved later, and (b) the IDF
+//! is that of the articles seen so far (and, for an article with more than `max_terms`
+//! terms, which terms it keeps). Feeding the same articles in another order can therefore
+//! give different stories. On ECB+ dev, `examples/eval_stories.rs` reports the spread over
+//! the file order and three shuffled orders.
 //!
 //! ## Analyst constraints
 //!
@@ -101,13 +103,13 @@ pub struct StoryConfig {
 impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
-            threshold: 0.30,
-            w_text: 0.7,
-            w_entities: 0.3,
+            threshold: 0.25,
+            w_text: 0.6,
+            w_entities: 0.4,
             w_time: 0.15,
-            time_penalty: 0.5,
-            time_window_days: 14,
-            year_dates: true,
+            time_penalty: 0.3,
+            time_window_days: 45,
+            year_dates: false,
             max_terms: 200,
             candidate_terms: 30,
         }
@@ -152,18 +154,30 @@ pub struct Story {
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
     // --- clustering state (integers only, so that serialisation is exact) ---
-    /// Sum of the members' quantised TF-IDF vectors: term id -> weight.
+    /// Sum of the members' quantised unit tf vectors: term id -> weight (IDF is applied at
+    /// comparison time, with the document frequencies of that moment).
     centroid: BTreeMap<u32, u64>,
-    /// Squared norm of `centroid`.
-    norm2: u128,
     ents: BTreeMap<u32, u64>,
-    ents_norm2: u128,
     /// Date intervals (days since CE, inclusive) from members, with how many members gave each.
     intervals: Vec<(i32, i32, u32)>,
     pub_min: Option<NaiveDate>,
     pub_max: Option<NaiveDate>,
     ev_min: Option<NaiveDate>,
     ev_max: Option<NaiveDate>,
+}
+
+/// The parts of an article's score against one story (see [`StoryIndex::explain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Explain {
+    pub story: StoryId,
+    /// TF-IDF cosine with the story centroid.
+    pub text: f64,
+    /// Entity cosine.
+    pub entities: f64,
+    /// Time score in [-1, 1]; 0 when either side has no date.
+    pub time: f64,
+    /// The combined score compared with `threshold`.
+    pub total: f64,
 }
 
 /// What the index keeps about each article: its story and its frozen features.
@@ -307,39 +321,98 @@ impl StoryIndex {
         sid
     }
 
-    /// The combined score of an article's features against a story (for inspection/tests).
     fn score(&self, m: &Member, s: &Story) -> f64 {
-        let c = &self.config;
-        let text = cosine(&m.terms, &s.centroid, s.norm2);
-        let ents = cosine(&m.ents, &s.ents, s.ents_norm2);
-        let time = self.time_score(m, s);
-        let tw = if time >= 0.0 { c.w_time } else { c.time_penalty };
-        c.w_text * text + c.w_entities * ents + tw * time
+        self.parts(m, s).total
     }
 
+    fn parts(&self, m: &Member, s: &Story) -> Explain {
+        let c = &self.config;
+        let text = cosine(&m.terms, &s.centroid, &self.df, self.n_docs);
+        let entities = cosine(&m.ents, &s.ents, &self.ent_df, self.n_docs);
+        let time = self.time_score(m, s);
+        let tw = if time >= 0.0 { c.w_time } else { c.time_penalty };
+        Explain {
+            story: s.id,
+            text,
+            entities,
+            time,
+            total: c.w_text * text + c.w_entities * entities + tw * time,
+        }
+    }
+
+    /// Why an article would (not) join each story: the score parts against every non-empty
+    /// story, best first. Read-only: the article is not added (for an article already in the
+    /// index, its own contribution is included in its story).
+    pub fn explain(&self, article: &Article) -> Vec<Explain> {
+        let f = features(article, self.config.year_dates);
+        let mut df = self.df.clone();
+        let mut vocab = self.vocab.clone();
+        let mut ent_df = self.ent_df.clone();
+        let mut ent_vocab = self.ent_vocab.clone();
+        let n = self.n_docs + 1;
+        let terms = weigh(
+            &f.terms.iter().map(|(t, &c)| (t.as_str(), c, 1.0)).collect::<Vec<_>>(),
+            &mut vocab,
+            &mut df,
+            n,
+            self.config.max_terms,
+        );
+        let ents = weigh(
+            &f.ents.iter().map(|(t, &(c, w))| (t.as_str(), c, w)).collect::<Vec<_>>(),
+            &mut ent_vocab,
+            &mut ent_df,
+            n,
+            usize::MAX,
+        );
+        let m = Member {
+            story: 0,
+            terms,
+            ents,
+            intervals: f.intervals,
+            published: f.published,
+        };
+        let view = StoryIndex {
+            df,
+            ent_df,
+            n_docs: n,
+            ..self.clone()
+        };
+        let mut out: Vec<Explain> = view.stories().map(|s| view.parts(&m, s)).collect();
+        out.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.story.cmp(&b.story)));
+        out
+    }
+
+    /// Time agreement in [-1, 1]. With publication dates on both sides, their gap decides.
+    /// Otherwise the closest pair of date intervals decides; a disagreement counts only when
+    /// both sides have a precise date (a day or a week): a month or a year mentioned in
+    /// passing ("since May 2023") is background too often to keep two reports apart.
     fn time_score(&self, m: &Member, s: &Story) -> f64 {
         let w = self.config.time_window_days as f64;
-        let gap = if let (Some(p), Some(lo), Some(hi)) = (m.published, s.pub_min, s.pub_max) {
+        let from_gap = |g: i32| (1.0 - g as f64 / w).clamp(-1.0, 1.0);
+        if let (Some(p), Some(lo), Some(hi)) = (m.published, s.pub_min, s.pub_max) {
             let (p, lo, hi) = (days(p), days(lo), days(hi));
-            Some(if p < lo { lo - p } else if p > hi { p - hi } else { 0 })
-        } else if m.intervals.is_empty() || s.intervals.is_empty() {
-            None
-        } else {
-            let mut best = i32::MAX;
-            for &(a0, a1) in &m.intervals {
-                for &(b0, b1, _) in &s.intervals {
-                    let g = if a1 < b0 { b0 - a1 } else if b1 < a0 { a0 - b1 } else { 0 };
-                    best = best.min(g);
-                    if best == 0 {
-                        break;
-                    }
+            return from_gap(if p < lo { lo - p } else if p > hi { p - hi } else { 0 });
+        }
+        let (mut any, mut precise) = (i32::MAX, i32::MAX);
+        for &(a0, a1) in &m.intervals {
+            for &(b0, b1, _) in &s.intervals {
+                let g = if a1 < b0 { b0 - a1 } else if b1 < a0 { a0 - b1 } else { 0 };
+                any = any.min(g);
+                if a1 - a0 <= 7 && b1 - b0 <= 7 {
+                    precise = precise.min(g);
                 }
             }
-            Some(best)
-        };
-        match gap {
-            None => 0.0,
-            Some(g) => (1.0 - g as f64 / w).clamp(-1.0, 1.0),
+        }
+        if any == i32::MAX {
+            return 0.0; // no dates on one side: neutral
+        }
+        let t = from_gap(any);
+        if t >= 0.0 {
+            t
+        } else if precise < i32::MAX {
+            from_gap(precise)
+        } else {
+            0.0
         }
     }
 
@@ -401,9 +474,7 @@ impl StoryIndex {
             first: None,
             last: None,
             centroid: BTreeMap::new(),
-            norm2: 0,
             ents: BTreeMap::new(),
-            ents_norm2: 0,
             intervals: Vec::new(),
             pub_min: None,
             pub_max: None,
@@ -417,8 +488,8 @@ impl StoryIndex {
         m.story = sid;
         let s = &mut self.stories[sid as usize];
         s.articles.push(id.clone());
-        add_vec(&mut s.centroid, &mut s.norm2, &m.terms, true);
-        add_vec(&mut s.ents, &mut s.ents_norm2, &m.ents, true);
+        add_vec(&mut s.centroid, &m.terms, true);
+        add_vec(&mut s.ents, &m.ents, true);
         for &(a0, a1) in &m.intervals {
             match s.intervals.binary_search_by(|x| (x.0, x.1).cmp(&(a0, a1))) {
                 Ok(i) => s.intervals[i].2 += 1,
@@ -445,8 +516,8 @@ impl StoryIndex {
         let m = self.members.remove(id)?;
         let s = &mut self.stories[m.story as usize];
         s.articles.retain(|a| a != id);
-        add_vec(&mut s.centroid, &mut s.norm2, &m.terms, false);
-        add_vec(&mut s.ents, &mut s.ents_norm2, &m.ents, false);
+        add_vec(&mut s.centroid, &m.terms, false);
+        add_vec(&mut s.ents, &m.ents, false);
         for &(a0, a1) in &m.intervals {
             if let Ok(i) = s.intervals.binary_search_by(|x| (x.0, x.1).cmp(&(a0, a1))) {
                 s.intervals[i].2 -= 1;
@@ -571,8 +642,9 @@ fn from_days(n: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(n).unwrap_or_default()
 }
 
-/// Turn counts into a quantised, L2-normalised TF-IDF vector sorted by id, registering new
-/// keys and counting document frequencies.
+/// Turn counts into a quantised, L2-normalised *sublinear tf* vector (times the kind weight,
+/// no IDF) sorted by id, registering new keys and counting document frequencies. When there
+/// are more than `max_terms` keys, the ones with the highest tf-idf at this moment are kept.
 fn weigh(
     items: &[(&str, u32, f64)],
     vocab: &mut HashMap<String, u32>,
@@ -580,7 +652,7 @@ fn weigh(
     n_docs: u64,
     max_terms: usize,
 ) -> Vec<(u32, u16)> {
-    let mut w: Vec<(u32, f64)> = Vec::with_capacity(items.len());
+    let mut w: Vec<(u32, f64, f64)> = Vec::with_capacity(items.len());
     for &(t, c, kind_w) in items {
         let id = match vocab.get(t) {
             Some(&i) => i,
@@ -592,18 +664,17 @@ fn weigh(
             }
         };
         df[id as usize] += 1;
-        let idf = ((n_docs as f64 + 1.0) / (df[id as usize] as f64 + 1.0)).ln() + 1.0;
-        let tf = 1.0 + (c as f64).ln();
-        w.push((id, tf * idf * kind_w));
+        let tf = (1.0 + (c as f64).ln()) * kind_w;
+        w.push((id, tf, tf * idf(n_docs, df[id as usize])));
     }
     if w.len() > max_terms {
-        w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        w.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
         w.truncate(max_terms);
     }
-    let norm = w.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+    let norm = w.iter().map(|(_, x, _)| x * x).sum::<f64>().sqrt();
     let mut out: Vec<(u32, u16)> = if norm > 0.0 {
         w.iter()
-            .map(|&(i, x)| (i, (x / norm * Q).round() as u16))
+            .map(|&(i, x, _)| (i, (x / norm * Q).round() as u16))
             .filter(|&(_, q)| q > 0)
             .collect()
     } else {
@@ -613,35 +684,46 @@ fn weigh(
     out
 }
 
-fn add_vec(c: &mut BTreeMap<u32, u64>, norm2: &mut u128, v: &[(u32, u16)], plus: bool) {
+/// Smooth IDF, as scikit-learn computes it.
+fn idf(n_docs: u64, df: u32) -> f64 {
+    ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
+}
+
+fn add_vec(c: &mut BTreeMap<u32, u64>, v: &[(u32, u16)], plus: bool) {
     for &(i, q) in v {
         let e = c.entry(i).or_insert(0);
-        let old = *e as u128;
         *e = if plus { *e + q as u64 } else { e.saturating_sub(q as u64) };
-        let new = *e as u128;
-        *norm2 = *norm2 - old * old + new * new;
         if *e == 0 {
             c.remove(&i);
         }
     }
 }
 
-fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, norm2: u128) -> f64 {
-    if v.is_empty() || norm2 == 0 {
+/// Cosine of `v` and `c` after weighting both by the current IDF.
+fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> f64 {
+    if v.is_empty() || c.is_empty() {
         return 0.0;
     }
-    let mut dot: u128 = 0;
-    let mut vn: u128 = 0;
+    let (mut dot, mut vn) = (0.0, 0.0);
     for &(i, q) in v {
-        vn += (q as u128) * (q as u128);
+        let w = idf(n_docs, df[i as usize]);
+        let a = q as f64 * w;
+        vn += a * a;
         if let Some(&x) = c.get(&i) {
-            dot += q as u128 * x as u128;
+            dot += a * x as f64 * w;
         }
     }
-    if vn == 0 {
+    if dot == 0.0 {
         return 0.0;
     }
-    dot as f64 / ((vn as f64).sqrt() * (norm2 as f64).sqrt())
+    let cn: f64 = c
+        .iter()
+        .map(|(&i, &x)| {
+            let b = x as f64 * idf(n_docs, df[i as usize]);
+            b * b
+        })
+        .sum();
+    dot / (vn.sqrt() * cn.sqrt())
 }
 
 /// The story headline an article would give: its title, else its first sentence (at most

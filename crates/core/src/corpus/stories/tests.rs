@@ -245,6 +245,7 @@ fn seeds_000_001_share_a_story_004_does_not() {
                 ..Default::default()
             },
         );
+        eprintln!("{name}: {:?}", ix.explain(&a));
         by_prefix.insert(prefix, ix.add(&a));
     }
     let (s0, s1, s4) = (by_prefix["000"], by_prefix["001"], by_prefix["004"]);
