@@ -45,7 +45,10 @@ fn main() -> ExitCode {
     let data = shared_data_dir();
     let mut config = StoryConfig::default();
     if let Some(i) = args.iter().position(|a| a == "--config") {
-        match args.get(i + 1).map(|s| serde_json::from_str::<StoryConfig>(s)) {
+        match args
+            .get(i + 1)
+            .map(|s| serde_json::from_str::<StoryConfig>(s))
+        {
             Some(Ok(c)) => config = c,
             Some(Err(e)) => {
                 eprintln!("eval_stories: --config: {e}");
@@ -62,7 +65,10 @@ fn main() -> ExitCode {
         return gedikli(&data, &pipeline, &config);
     }
     if let Some(i) = args.iter().position(|a| a == "--speed") {
-        let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+        let n = args
+            .get(i + 1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10_000);
         return speed(&data, &pipeline, &config, n);
     }
     let path = data.join("clustering/ecbplus_dev.jsonl");
@@ -112,7 +118,7 @@ fn main() -> ExitCode {
     let whole_topic = score(&gold, &topic_pred);
     let sims = tfidf_sims(&docs);
     let all: Vec<usize> = (0..n).collect();
-    let (agg_t, agg_global) = best_agglomerative(&sims, &gold, &[all.clone()]);
+    let (agg_t, agg_global) = best_agglomerative(&sims, &gold, std::slice::from_ref(&all));
     let groups: Vec<Vec<usize>> = by_topic.values().cloned().collect();
     let (agg_wt, agg_within) = best_agglomerative(&sims, &gold, &groups);
 
@@ -154,7 +160,10 @@ fn main() -> ExitCode {
     );
     row("sitrep stories, global, file order", &ours);
     for (seed, s) in &shuffled {
-        row(&format!("sitrep stories, global, shuffled (seed {seed})"), s);
+        row(
+            &format!("sitrep stories, global, shuffled (seed {seed})"),
+            s,
+        );
     }
     row("sitrep stories, within topic (info)", &ours_within);
     row("baseline: whole topic as one story", &whole_topic);
@@ -411,7 +420,10 @@ fn grid(docs: &[Doc]) {
     }
     results.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (mean, file, c) in results.iter().take(25) {
-        println!("{mean:.4} (file order {file:.4}) {}", serde_json::to_string(c).unwrap());
+        println!(
+            "{mean:.4} (file order {file:.4}) {}",
+            serde_json::to_string(c).unwrap()
+        );
     }
 }
 
@@ -422,14 +434,24 @@ fn gedikli(data: &Path, pipeline: &Pipeline, config: &StoryConfig) -> ExitCode {
     let dir = data.join("clustering/story_chains_gedikli2021");
     let texts = dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv");
     let pairs = dir.join("gedikli-business_energy_news_dataset-2021-06-29.csv");
-    let (Ok(t), Ok(p)) = (std::fs::read_to_string(&texts), std::fs::read_to_string(&pairs)) else {
-        eprintln!("eval_stories: cannot read the Gedikli files in {}", dir.display());
+    let (Ok(t), Ok(p)) = (
+        std::fs::read_to_string(&texts),
+        std::fs::read_to_string(&pairs),
+    ) else {
+        eprintln!(
+            "eval_stories: cannot read the Gedikli files in {}",
+            dir.display()
+        );
         return ExitCode::FAILURE;
     };
     let rows = parse_csv(&t, ',');
     let head = &rows[0];
-    let col = |name: &str| head.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
-    let (Some(cu), Some(ct), Some(cd), Some(cx)) = (col("url"), col("title"), col("date"), col("text"))
+    let col = |name: &str| {
+        head.iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(cu), Some(ct), Some(cd), Some(cx)) =
+        (col("url"), col("title"), col("date"), col("text"))
     else {
         eprintln!("eval_stories: unexpected columns in {}", texts.display());
         return ExitCode::FAILURE;
@@ -475,7 +497,11 @@ fn gedikli(data: &Path, pipeline: &Pipeline, config: &StoryConfig) -> ExitCode {
     }
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fneg).max(1) as f64;
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     println!(
         "Gedikli 2021 story chains: {} articles, {} stories, pairs: tp {tp} fp {fp} fn {fneg} tn {tn} (skipped {skipped})",
         arts.len(),

@@ -17,7 +17,11 @@ pub struct Prf {
 
 impl Prf {
     fn new(p: f64, r: f64) -> Prf {
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         Prf { p, r, f1 }
     }
 }
@@ -38,7 +42,11 @@ fn c2(n: u64) -> f64 {
 
 /// Score `pred` against `gold` (same length).
 pub fn score<G: Hash + Eq, P: Hash + Eq>(gold: &[G], pred: &[P]) -> Scores {
-    assert_eq!(gold.len(), pred.len(), "gold and pred must have one label per item");
+    assert_eq!(
+        gold.len(),
+        pred.len(),
+        "gold and pred must have one label per item"
+    );
     let n = gold.len();
     let mut gsize: HashMap<&G, u64> = HashMap::new();
     let mut psize: HashMap<&P, u64> = HashMap::new();
@@ -61,11 +69,23 @@ pub fn score<G: Hash + Eq, P: Hash + Eq>(gold: &[G], pred: &[P]) -> Scores {
     let same_both: f64 = joint.values().map(|&x| c2(x)).sum();
     let same_gold: f64 = gsize.values().map(|&x| c2(x)).sum();
     let same_pred: f64 = psize.values().map(|&x| c2(x)).sum();
-    let pp = if same_pred > 0.0 { same_both / same_pred } else { 1.0 };
-    let pr = if same_gold > 0.0 { same_both / same_gold } else { 1.0 };
+    let pp = if same_pred > 0.0 {
+        same_both / same_pred
+    } else {
+        1.0
+    };
+    let pr = if same_gold > 0.0 {
+        same_both / same_gold
+    } else {
+        1.0
+    };
     let pairwise = Prf::new(pp, pr);
     let total = c2(n as u64);
-    let expected = if total > 0.0 { same_gold * same_pred / total } else { 0.0 };
+    let expected = if total > 0.0 {
+        same_gold * same_pred / total
+    } else {
+        0.0
+    };
     let max = (same_gold + same_pred) / 2.0;
     let ari = if (max - expected).abs() < 1e-12 {
         1.0

@@ -24,8 +24,8 @@
 //! when the time score is negative); the article joins
 //! the best story when that score reaches `threshold`, else it opens a new story. Ties go to
 //! the older story. Candidates are the stories that share one of the article's
-//! `candidate_terms` highest-weighted terms or one of its entity keys (an inverted index), so
-//! `add` does not scan every story.
+//! `candidate_terms` highest tf-idf terms or one of its rare entity keys (an inverted index),
+//! so `add` does not scan every story.
 //!
 //! ## Determinism, persistence and input order
 //!
@@ -160,6 +160,9 @@ pub struct Story {
     ents: BTreeMap<u32, u64>,
     /// Date intervals (days since CE, inclusive) from members, with how many members gave each.
     intervals: Vec<(i32, i32, u32)>,
+    /// Cached IDF-weighted norms of `centroid` and `ents` (f64 bits, so that serialisation is
+    /// exact) and the article count they were computed at; see `refresh_norms`.
+    norms: Option<(u64, u64, u64)>,
     pub_min: Option<NaiveDate>,
     pub_max: Option<NaiveDate>,
     ev_min: Option<NaiveDate>,
@@ -289,14 +292,20 @@ impl StoryIndex {
         // Document frequencies include the new article.
         self.n_docs += 1;
         let terms = weigh(
-            &f.terms.iter().map(|(t, &c)| (t.as_str(), c, 1.0)).collect::<Vec<_>>(),
+            &f.terms
+                .iter()
+                .map(|(t, &c)| (t.as_str(), c, 1.0))
+                .collect::<Vec<_>>(),
             &mut self.vocab,
             &mut self.df,
             self.n_docs,
             self.config.max_terms,
         );
         let ents = weigh(
-            &f.ents.iter().map(|(t, &(c, w))| (t.as_str(), c, w)).collect::<Vec<_>>(),
+            &f.ents
+                .iter()
+                .map(|(t, &(c, w))| (t.as_str(), c, w))
+                .collect::<Vec<_>>(),
             &mut self.ent_vocab,
             &mut self.ent_df,
             self.n_docs,
@@ -312,7 +321,13 @@ impl StoryIndex {
             intervals,
             published: f.published,
         };
-        let target = self.choose(id, &member);
+        let target = match self.candidates(id, &member) {
+            Ok(decided) => decided,
+            Err(cands) => {
+                self.refresh_norms(&cands);
+                self.best(&member, &cands)
+            }
+        };
         let sid = match target {
             Some(s) => s,
             None => self.new_story(headline),
@@ -327,10 +342,21 @@ impl StoryIndex {
 
     fn parts(&self, m: &Member, s: &Story) -> Explain {
         let c = &self.config;
-        let text = cosine(&m.terms, &s.centroid, &self.df, self.n_docs);
-        let entities = cosine(&m.ents, &s.ents, &self.ent_df, self.n_docs);
+        let (tn, en) = match s.norms {
+            Some((_, t, e)) => (f64::from_bits(t), f64::from_bits(e)),
+            None => (
+                norm(&s.centroid, &self.df, self.n_docs),
+                norm(&s.ents, &self.ent_df, self.n_docs),
+            ),
+        };
+        let text = cosine(&m.terms, &s.centroid, tn, &self.df, self.n_docs);
+        let entities = cosine(&m.ents, &s.ents, en, &self.ent_df, self.n_docs);
         let time = self.time_score(m, s);
-        let tw = if time >= 0.0 { c.w_time } else { c.time_penalty };
+        let tw = if time >= 0.0 {
+            c.w_time
+        } else {
+            c.time_penalty
+        };
         Explain {
             story: s.id,
             text,
@@ -351,14 +377,20 @@ impl StoryIndex {
         let mut ent_vocab = self.ent_vocab.clone();
         let n = self.n_docs + 1;
         let terms = weigh(
-            &f.terms.iter().map(|(t, &c)| (t.as_str(), c, 1.0)).collect::<Vec<_>>(),
+            &f.terms
+                .iter()
+                .map(|(t, &c)| (t.as_str(), c, 1.0))
+                .collect::<Vec<_>>(),
             &mut vocab,
             &mut df,
             n,
             self.config.max_terms,
         );
         let ents = weigh(
-            &f.ents.iter().map(|(t, &(c, w))| (t.as_str(), c, w)).collect::<Vec<_>>(),
+            &f.ents
+                .iter()
+                .map(|(t, &(c, w))| (t.as_str(), c, w))
+                .collect::<Vec<_>>(),
             &mut ent_vocab,
             &mut ent_df,
             n,
@@ -391,12 +423,24 @@ impl StoryIndex {
         let from_gap = |g: i32| (1.0 - g as f64 / w).clamp(-1.0, 1.0);
         if let (Some(p), Some(lo), Some(hi)) = (m.published, s.pub_min, s.pub_max) {
             let (p, lo, hi) = (days(p), days(lo), days(hi));
-            return from_gap(if p < lo { lo - p } else if p > hi { p - hi } else { 0 });
+            return from_gap(if p < lo {
+                lo - p
+            } else if p > hi {
+                p - hi
+            } else {
+                0
+            });
         }
         let (mut any, mut precise) = (i32::MAX, i32::MAX);
         for &(a0, a1) in &m.intervals {
             for &(b0, b1, _) in &s.intervals {
-                let g = if a1 < b0 { b0 - a1 } else if b1 < a0 { a0 - b1 } else { 0 };
+                let g = if a1 < b0 {
+                    b0 - a1
+                } else if b1 < a0 {
+                    a0 - b1
+                } else {
+                    0
+                };
                 any = any.min(g);
                 if a1 - a0 <= 7 && b1 - b0 <= 7 {
                     precise = precise.min(g);
@@ -416,8 +460,9 @@ impl StoryIndex {
         }
     }
 
-    /// Best allowed story for a new member, or None to open a new story.
-    fn choose(&self, id: &str, m: &Member) -> Option<StoryId> {
+    /// `Ok(story)` when a must-link decides; else `Err(candidates)`: the allowed, non-empty
+    /// stories to score.
+    fn candidates(&self, id: &str, m: &Member) -> Result<Option<StoryId>, Vec<StoryId>> {
         let forbidden: BTreeSet<StoryId> = self
             .cannot
             .get(id)
@@ -430,39 +475,71 @@ impl StoryIndex {
                 .filter_map(|o| self.story_of(o))
                 .find(|s| !forbidden.contains(s))
             {
-                return Some(s);
+                return Ok(Some(s));
             }
         }
         // Candidates from the inverted indexes.
-        let mut top: Vec<&(u32, u16)> = m.terms.iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The article's highest tf-idf terms (rare, specific words) look up candidates.
+        let mut top: Vec<(f64, u32)> = m
+            .terms
+            .iter()
+            .map(|&(t, q)| (q as f64 * idf(self.n_docs, self.df[t as usize]), t))
+            .collect();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut cands: BTreeSet<StoryId> = BTreeSet::new();
-        for (t, _) in top.into_iter().take(self.config.candidate_terms) {
+        for (_, t) in top.iter().take(self.config.candidate_terms) {
             if let Some(p) = self.postings.get(t) {
                 cands.extend(p.iter().copied());
             }
         }
+        // Entities add candidates only when rare (in at most 1% of articles, or 5 of them):
+        // a country shared by half the stream would make every story a candidate.
+        let rare = (self.n_docs / 100).max(5);
         for (e, _) in &m.ents {
-            if let Some(p) = self.ent_postings.get(e) {
-                cands.extend(p.iter().copied());
+            if u64::from(self.ent_df[*e as usize]) <= rare {
+                if let Some(p) = self.ent_postings.get(e) {
+                    cands.extend(p.iter().copied());
+                }
             }
         }
+        Err(cands
+            .into_iter()
+            .filter(|s| !forbidden.contains(s) && !self.stories[*s as usize].articles.is_empty())
+            .collect())
+    }
+
+    /// Recompute the cached centroid norms of these stories when missing (the story changed)
+    /// or computed when the index had fewer than 10/11 of its articles. Norms thus use an IDF
+    /// at most 10% of the stream old; dot products always use the current IDF.
+    fn refresh_norms(&mut self, cands: &[StoryId]) {
+        let n = self.n_docs;
+        for &sid in cands {
+            let s = &self.stories[sid as usize];
+            let stale = match s.norms {
+                None => true,
+                Some((at, _, _)) => n * 10 > at * 11,
+            };
+            if stale {
+                let t = norm(&s.centroid, &self.df, n);
+                let e = norm(&s.ents, &self.ent_df, n);
+                self.stories[sid as usize].norms = Some((n, t.to_bits(), e.to_bits()));
+            }
+        }
+    }
+
+    /// Best story among the candidates, or None to open a new story.
+    fn best(&self, m: &Member, cands: &[StoryId]) -> Option<StoryId> {
         let mut best: Option<(f64, StoryId)> = None;
-        for s in cands {
-            if forbidden.contains(&s) {
-                continue;
-            }
+        for &s in cands {
             let story = &self.stories[s as usize];
-            if story.articles.is_empty() {
-                continue;
-            }
             let sc = self.score(m, story);
             // Strictly greater: ties keep the older (lower id) story.
             if best.is_none_or(|(b, _)| sc > b) {
                 best = Some((sc, s));
             }
         }
-        best.filter(|(sc, _)| *sc >= self.config.threshold).map(|(_, s)| s)
+        best.filter(|(sc, _)| *sc >= self.config.threshold)
+            .map(|(_, s)| s)
     }
 
     fn new_story(&mut self, headline: String) -> StoryId {
@@ -476,6 +553,7 @@ impl StoryIndex {
             centroid: BTreeMap::new(),
             ents: BTreeMap::new(),
             intervals: Vec::new(),
+            norms: None,
             pub_min: None,
             pub_max: None,
             ev_min: None,
@@ -488,6 +566,7 @@ impl StoryIndex {
         m.story = sid;
         let s = &mut self.stories[sid as usize];
         s.articles.push(id.clone());
+        s.norms = None;
         add_vec(&mut s.centroid, &m.terms, true);
         add_vec(&mut s.ents, &m.ents, true);
         for &(a0, a1) in &m.intervals {
@@ -516,6 +595,7 @@ impl StoryIndex {
         let m = self.members.remove(id)?;
         let s = &mut self.stories[m.story as usize];
         s.articles.retain(|a| a != id);
+        s.norms = None;
         add_vec(&mut s.centroid, &m.terms, false);
         add_vec(&mut s.ents, &m.ents, false);
         for &(a0, a1) in &m.intervals {
@@ -579,9 +659,10 @@ impl StoryIndex {
         let (keep, gone) = (sa.min(sb), sa.max(sb));
         let moving: Vec<String> = self.stories[gone as usize].articles.clone();
         for id in moving {
-            let blocked = self.cannot.get(&id).is_some_and(|c| {
-                c.iter().any(|o| self.story_of(o) == Some(keep))
-            });
+            let blocked = self
+                .cannot
+                .get(&id)
+                .is_some_and(|c| c.iter().any(|o| self.story_of(o) == Some(keep)));
             if !blocked {
                 let m = self.detach(&id).expect("member");
                 self.attach(id, m, keep);
@@ -615,8 +696,14 @@ impl StoryIndex {
             .cloned()
             .collect();
         for o in &others {
-            self.cannot.entry(article_id.into()).or_default().insert(o.clone());
-            self.cannot.entry(o.clone()).or_default().insert(article_id.into());
+            self.cannot
+                .entry(article_id.into())
+                .or_default()
+                .insert(o.clone());
+            self.cannot
+                .entry(o.clone())
+                .or_default()
+                .insert(article_id.into());
         }
         if others.is_empty() {
             return Some(sid);
@@ -692,16 +779,21 @@ fn idf(n_docs: u64, df: u32) -> f64 {
 fn add_vec(c: &mut BTreeMap<u32, u64>, v: &[(u32, u16)], plus: bool) {
     for &(i, q) in v {
         let e = c.entry(i).or_insert(0);
-        *e = if plus { *e + q as u64 } else { e.saturating_sub(q as u64) };
+        *e = if plus {
+            *e + q as u64
+        } else {
+            e.saturating_sub(q as u64)
+        };
         if *e == 0 {
             c.remove(&i);
         }
     }
 }
 
-/// Cosine of `v` and `c` after weighting both by the current IDF.
-fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> f64 {
-    if v.is_empty() || c.is_empty() {
+/// Cosine of `v` and `c` after weighting both by the current IDF; `cn` is the IDF-weighted
+/// norm of `c`.
+fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, cn: f64, df: &[u32], n_docs: u64) -> f64 {
+    if v.is_empty() || c.is_empty() || cn <= 0.0 {
         return 0.0;
     }
     let (mut dot, mut vn) = (0.0, 0.0);
@@ -716,20 +808,30 @@ fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> 
     if dot == 0.0 {
         return 0.0;
     }
-    let cn: f64 = c
-        .iter()
+    (dot / (vn.sqrt() * cn)).min(1.0)
+}
+
+/// IDF-weighted L2 norm of a centroid.
+fn norm(c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> f64 {
+    c.iter()
         .map(|(&i, &x)| {
             let b = x as f64 * idf(n_docs, df[i as usize]);
             b * b
         })
-        .sum();
-    dot / (vn.sqrt() * cn.sqrt())
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// The story headline an article would give: its title, else its first sentence (at most
 /// 200 characters).
 pub fn headline_of(a: &Article) -> String {
-    if let Some(t) = a.meta.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(t) = a
+        .meta
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         return t.to_string();
     }
     let first = a
@@ -882,25 +984,198 @@ fn is_stopword(w: &str) -> bool {
 
 /// Function words and reporting words, sorted (binary search).
 const STOPWORDS: &[&str] = &[
-    "about", "above", "according", "across", "after", "again", "against", "ago", "all", "almost",
-    "along", "already", "also", "although", "always", "among", "and", "another", "any",
-    "anyone", "anything", "are", "around", "asked", "away", "back", "became", "because",
-    "become", "been", "before", "being", "below", "between", "both", "but", "called", "came",
-    "can", "cannot", "could", "did", "does", "doing", "done", "down", "during", "each",
-    "early", "either", "else", "even", "ever", "every", "few", "first", "for", "from",
-    "further", "get", "gets", "getting", "give", "given", "goes", "going", "gone", "got",
-    "had", "has", "have", "having", "her", "here", "hers", "herself", "him", "himself", "his",
-    "how", "however", "into", "its", "itself", "just", "last", "later", "least", "less",
-    "like", "made", "make", "many", "may", "might", "more", "most", "much", "must", "near",
-    "never", "new", "next", "nor", "not", "now", "off", "often", "once", "one", "only",
-    "other", "others", "our", "ours", "out", "over", "own", "per", "put", "rather", "really",
-    "said", "same", "say", "saying", "says", "see", "seen", "several", "she", "should",
-    "since", "some", "something", "still", "such", "take", "taken", "than", "that", "the",
-    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "thing",
-    "things", "this", "those", "though", "three", "through", "thus", "time", "told", "too",
-    "toward", "two", "under", "until", "upon", "very", "was", "way", "well", "went", "were",
-    "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
-    "will", "with", "within", "without", "would", "year", "years", "yet", "you", "your",
+    "about",
+    "above",
+    "according",
+    "across",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "always",
+    "among",
+    "and",
+    "another",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "around",
+    "asked",
+    "away",
+    "back",
+    "became",
+    "because",
+    "become",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "called",
+    "came",
+    "can",
+    "cannot",
+    "could",
+    "did",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "early",
+    "either",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "first",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "given",
+    "goes",
+    "going",
+    "gone",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "into",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "later",
+    "least",
+    "less",
+    "like",
+    "made",
+    "make",
+    "many",
+    "may",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "near",
+    "never",
+    "new",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "off",
+    "often",
+    "once",
+    "one",
+    "only",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "put",
+    "rather",
+    "really",
+    "said",
+    "same",
+    "say",
+    "saying",
+    "says",
+    "see",
+    "seen",
+    "several",
+    "she",
+    "should",
+    "since",
+    "some",
+    "something",
+    "still",
+    "such",
+    "take",
+    "taken",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "this",
+    "those",
+    "though",
+    "three",
+    "through",
+    "thus",
+    "time",
+    "told",
+    "too",
+    "toward",
+    "two",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "was",
+    "way",
+    "well",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "your",
 ];
 
 #[cfg(test)]

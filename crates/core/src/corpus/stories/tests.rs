@@ -88,12 +88,19 @@ fn same_event_joins_one_story() {
     let mut ix = index();
     let a = ix.add(&icbm_a());
     let b = ix.add(&icbm_b());
-    assert_eq!(a, b, "two reports of the Hwasong-19 test must share a story");
+    assert_eq!(
+        a, b,
+        "two reports of the Hwasong-19 test must share a story"
+    );
     let s = ix.story(a).unwrap();
     assert_eq!(s.articles, vec!["icbm-a".to_string(), "icbm-b".to_string()]);
     assert_eq!(s.first, NaiveDate::from_ymd_opt(2024, 10, 31));
     assert_eq!(s.last, NaiveDate::from_ymd_opt(2024, 11, 1));
-    assert!(s.headline.starts_with("North Korea test-fired"), "{}", s.headline);
+    assert!(
+        s.headline.starts_with("North Korea test-fired"),
+        "{}",
+        s.headline
+    );
 }
 
 #[test]
@@ -131,7 +138,13 @@ fn time_is_neutral_without_dates() {
 
 #[test]
 fn serde_round_trip_continues_like_one_long_run() {
-    let arts = [icbm_a(), notre_dame_a(), hypersonic(), icbm_b(), notre_dame_b()];
+    let arts = [
+        icbm_a(),
+        notre_dame_a(),
+        hypersonic(),
+        icbm_b(),
+        notre_dame_b(),
+    ];
     let mut long = index();
     let all: Vec<StoryId> = arts.iter().map(|a| long.add(a)).collect();
     for cut in 1..arts.len() {
