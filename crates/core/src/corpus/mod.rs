@@ -4,5 +4,11 @@
 //! can be persisted (serde) and rebuilt.
 //!
 //! - [`dedup`]: near-duplicate (syndicated copy) detection with MinHash LSH.
+//! - [`stories`]: online story clustering (TF-IDF, entities and time), with analyst
+//!   constraints.
+//!
+//! Neither is wired into the CLI or the store yet (issue 4 is in progress); their evaluations
+//! run as examples: `eval_copies` and `eval_stories`.
 
 pub mod dedup;
+pub mod stories;

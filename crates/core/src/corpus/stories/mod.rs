@@ -1,0 +1,1182 @@
+//! Online story clustering: each new article joins an existing story or opens a new one.
+//!
+//! A *story* is one real-world happening (the 1 Nov 2024 Ottawa 2+2 meeting), not a topic
+//! (North Korea's missiles). [`StoryIndex::add`] takes an article already annotated by the
+//! [`Pipeline`](crate::Pipeline) and compares it with every candidate story on three signals:
+//!
+//! - **content**: TF-IDF cosine between the article and the story centroid. Terms are
+//!   lower-cased content words (stopwords dropped, a light plural stemmer), sublinear tf, the
+//!   title counted once more. IDF is **learned incrementally**: document frequencies are
+//!   counted over every article added so far (the new one included). Stories keep unweighted
+//!   (unit sublinear-tf) centroids and IDF is applied at comparison time, so old stories are
+//!   compared with today's IDF. No reference corpus is needed.
+//! - **entities**: cosine between the article's entity keys and the story's, weighted by
+//!   kind (people and organisations more than countries) and by entity IDF. A key is the
+//!   entity's resolved `code` (ISO alpha-3, GeoNames id, canonical name), else its surname
+//!   (people) or lower-cased name.
+//! - **time**: the smallest gap in days between the article's dates and the story's:
+//!   publication dates when both sides have one, else publication and event dates from the
+//!   text (day, week, month or year precision, as intervals). Within `time_window_days` the
+//!   score is positive, beyond it negative, and with no date on either side it is 0
+//!   (neutral), which is the ECB+ case.
+//!
+//! The combined score is `w_text*text + w_entities*entities + w_time*time` (`time_penalty` instead of `w_time`
+//! when the time score is negative); the article joins
+//! the best story when that score reaches `threshold`, else it opens a new story. Ties go to
+//! the older story. Candidates are the stories that share one of the article's
+//! `candidate_terms` highest tf-idf terms or one of its rare entity keys (an inverted index),
+//! so `add` does not scan every story.
+//!
+//! ## Determinism, persistence and input order
+//!
+//! Every weight stored in the index is an integer (vectors are quantised to `u16` per
+//! component, centroids are integer sums), so the state serialises exactly: serialising the
+//! index, loading it and continuing gives bit-for-bit the same assignments as one long run
+//! (tested). Re-adding a known article id returns its story and changes nothing.
+//!
+//! What depends on input order: this is single-pass clustering, so (a) an article is compared
+//! with the stories as they stand when it arrives and is never moved later, and (b) the IDF
+//! is that of the articles seen so far (and, for an article with more than `max_terms`
+//! terms, which terms it keeps). Feeding the same articles in another order can therefore
+//! give different stories. On ECB+ dev, `examples/eval_stories.rs` reports the spread over
+//! the file order and three shuffled orders.
+//!
+//! ## Analyst constraints
+//!
+//! [`StoryIndex::must_link`] keeps two articles in one story (merging their stories if both
+//! are known, pulling the second in when it arrives). [`StoryIndex::cannot_link`] keeps two
+//! articles apart (splitting the second out if they share a story, and excluding the story
+//! from `add` later). [`StoryIndex::split`] moves an article to a story of its own and makes
+//! sure it never rejoins its old story's members.
+//!
+//! ```
+//! use sitrep_core::{Pipeline, model::Meta};
+//! use sitrep_core::corpus::stories::{StoryIndex, StoryConfig};
+//!
+//! let pipeline = Pipeline::default();
+//! let mut index = StoryIndex::new(StoryConfig::default()).unwrap();
+//! let a = pipeline.annotate("Fire crews fought a wildfire near Malibu, California, on Monday.".into(),
+//!     Meta { published: Some("2018-11-12".into()), ..Default::default() });
+//! let s = index.add(&a);
+//! assert_eq!(index.story(s).unwrap().articles, vec![a.id.clone()]);
+//! ```
+
+pub mod metrics;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Article, DateMention, EntityKind, Precision};
+use crate::tokenize::tokenize;
+
+/// A story's id: its index in creation order, stable for the life of the index.
+pub type StoryId = u32;
+
+/// Settings of the story clusterer. Plain data; [`StoryIndex::new`] validates it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoryConfig {
+    /// Minimum combined score for an article to join a story.
+    pub threshold: f64,
+    /// Weight of the TF-IDF cosine (content).
+    pub w_text: f64,
+    /// Weight of the entity cosine.
+    pub w_entities: f64,
+    /// Weight of the time score when dates agree (time score in (0, 1]).
+    pub w_time: f64,
+    /// Weight of the time score when dates disagree (time score in [-1, 0)); 0 when either
+    /// side has no date.
+    pub time_penalty: f64,
+    /// Dates closer than this many days count as the same time; at twice this gap the time
+    /// score reaches -1.
+    pub time_window_days: u32,
+    /// Use year-precision dates from the text ("in 2013") in the time score.
+    pub year_dates: bool,
+    /// Terms kept per article vector (highest TF-IDF first).
+    pub max_terms: usize,
+    /// How many of the article's top terms look up candidate stories.
+    pub candidate_terms: usize,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            threshold: 0.25,
+            w_text: 0.6,
+            w_entities: 0.4,
+            w_time: 0.15,
+            time_penalty: 0.3,
+            time_window_days: 45,
+            year_dates: false,
+            max_terms: 200,
+            candidate_terms: 30,
+        }
+    }
+}
+
+impl StoryConfig {
+    /// Check the values; the error names the field and what it needs.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        let bad = |m: &str| Err(crate::Error::Config(format!("stories: {m}")));
+        for (name, v) in [
+            ("threshold", self.threshold),
+            ("w_text", self.w_text),
+            ("w_entities", self.w_entities),
+            ("w_time", self.w_time),
+            ("time_penalty", self.time_penalty),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return bad(&format!("`{name}` must be a finite number >= 0, got {v}"));
+            }
+        }
+        if self.time_window_days == 0 {
+            return bad("`time_window_days` must be at least 1");
+        }
+        if self.max_terms == 0 || self.candidate_terms == 0 {
+            return bad("`max_terms` and `candidate_terms` must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// One story: a real-world happening and the articles that report it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: StoryId,
+    /// Member article ids, in the order they joined.
+    pub articles: Vec<String>,
+    /// Title of the first article, or its first sentence when it has no title.
+    pub headline: String,
+    /// First and last publication dates of the members; when no member has one, the first
+    /// and last day- or month-precision dates mentioned in their texts.
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+    // --- clustering state (integers only, so that serialisation is exact) ---
+    /// Sum of the members' quantised unit tf vectors: term id -> weight (IDF is applied at
+    /// comparison time, with the document frequencies of that moment).
+    centroid: BTreeMap<u32, u64>,
+    ents: BTreeMap<u32, u64>,
+    /// Date intervals (days since CE, inclusive) from members, with how many members gave each.
+    intervals: Vec<(i32, i32, u32)>,
+    /// Cached IDF-weighted norms of `centroid` and `ents` (f64 bits, so that serialisation is
+    /// exact) and the article count they were computed at; see `refresh_norms`.
+    norms: Option<(u64, u64, u64)>,
+    pub_min: Option<NaiveDate>,
+    pub_max: Option<NaiveDate>,
+    ev_min: Option<NaiveDate>,
+    ev_max: Option<NaiveDate>,
+}
+
+/// The parts of an article's score against one story (see [`StoryIndex::explain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Explain {
+    pub story: StoryId,
+    /// TF-IDF cosine with the story centroid.
+    pub text: f64,
+    /// Entity cosine.
+    pub entities: f64,
+    /// Time score in [-1, 1]; 0 when either side has no date.
+    pub time: f64,
+    /// The combined score compared with `threshold`.
+    pub total: f64,
+}
+
+/// What the index keeps about each article: its story and its frozen features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Member {
+    story: StoryId,
+    terms: Vec<(u32, u16)>,
+    ents: Vec<(u32, u16)>,
+    intervals: Vec<(i32, i32)>,
+    published: Option<NaiveDate>,
+}
+
+/// The persisted state of online story clustering. Serialise it (serde) to keep it between
+/// runs; see the module documentation for what is deterministic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryIndex {
+    config: StoryConfig,
+    n_docs: u64,
+    vocab: HashMap<String, u32>,
+    df: Vec<u32>,
+    ent_vocab: HashMap<String, u32>,
+    ent_df: Vec<u32>,
+    stories: Vec<Story>,
+    members: HashMap<String, Member>,
+    /// term id / entity id -> stories whose centroid has it (sorted, deduplicated).
+    postings: HashMap<u32, Vec<StoryId>>,
+    ent_postings: HashMap<u32, Vec<StoryId>>,
+    /// Analyst constraints, by article id (both directions stored).
+    must: BTreeMap<String, BTreeSet<String>>,
+    cannot: BTreeMap<String, BTreeSet<String>>,
+}
+
+const Q: f64 = 65535.0;
+
+/// Features of one article before weighting.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Content term -> count (title counted once more).
+    pub terms: BTreeMap<String, u32>,
+    /// Entity key -> (count, kind weight).
+    pub ents: BTreeMap<String, (u32, f64)>,
+    /// Date intervals from the text and the publication date, as days since CE.
+    pub intervals: Vec<(i32, i32)>,
+    pub published: Option<NaiveDate>,
+}
+
+impl StoryIndex {
+    pub fn new(config: StoryConfig) -> Result<StoryIndex, crate::Error> {
+        config.validate()?;
+        Ok(StoryIndex {
+            config,
+            n_docs: 0,
+            vocab: HashMap::new(),
+            df: Vec::new(),
+            ent_vocab: HashMap::new(),
+            ent_df: Vec::new(),
+            stories: Vec::new(),
+            members: HashMap::new(),
+            postings: HashMap::new(),
+            ent_postings: HashMap::new(),
+            must: BTreeMap::new(),
+            cannot: BTreeMap::new(),
+        })
+    }
+
+    pub fn config(&self) -> &StoryConfig {
+        &self.config
+    }
+
+    /// Every story, in creation order (some may be empty after a split or merge).
+    pub fn stories(&self) -> impl Iterator<Item = &Story> {
+        self.stories.iter().filter(|s| !s.articles.is_empty())
+    }
+
+    pub fn story(&self, id: StoryId) -> Option<&Story> {
+        self.stories.get(id as usize)
+    }
+
+    /// The story an article belongs to, if it was added.
+    pub fn story_of(&self, article_id: &str) -> Option<StoryId> {
+        self.members.get(article_id).map(|m| m.story)
+    }
+
+    /// Number of articles added.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Add one annotated article: it joins the best-scoring story or opens a new one.
+    /// Adding an id that is already in the index returns its story and changes nothing.
+    pub fn add(&mut self, article: &Article) -> StoryId {
+        if let Some(m) = self.members.get(&article.id) {
+            return m.story;
+        }
+        let f = features(article, self.config.year_dates);
+        self.add_features(&article.id, headline_of(article), f)
+    }
+
+    /// Same as [`StoryIndex::add`] for precomputed [`features`] (used by evaluations that
+    /// annotate once and cluster in several orders).
+    pub fn add_features(&mut self, id: &str, headline: String, f: Features) -> StoryId {
+        if let Some(m) = self.members.get(id) {
+            return m.story;
+        }
+        // Document frequencies include the new article.
+        self.n_docs += 1;
+        let terms = weigh(
+            &f.terms
+                .iter()
+                .map(|(t, &c)| (t.as_str(), c, 1.0))
+                .collect::<Vec<_>>(),
+            &mut self.vocab,
+            &mut self.df,
+            self.n_docs,
+            self.config.max_terms,
+        );
+        let ents = weigh(
+            &f.ents
+                .iter()
+                .map(|(t, &(c, w))| (t.as_str(), c, w))
+                .collect::<Vec<_>>(),
+            &mut self.ent_vocab,
+            &mut self.ent_df,
+            self.n_docs,
+            usize::MAX,
+        );
+        let mut intervals = f.intervals.clone();
+        intervals.sort_unstable();
+        intervals.dedup();
+        let member = Member {
+            story: 0,
+            terms,
+            ents,
+            intervals,
+            published: f.published,
+        };
+        let target = match self.candidates(id, &member) {
+            Ok(decided) => decided,
+            Err(cands) => {
+                self.refresh_norms(&cands);
+                self.best(&member, &cands)
+            }
+        };
+        let sid = match target {
+            Some(s) => s,
+            None => self.new_story(headline),
+        };
+        self.attach(id.to_string(), member, sid);
+        sid
+    }
+
+    fn score(&self, m: &Member, s: &Story) -> f64 {
+        self.parts(m, s).total
+    }
+
+    fn parts(&self, m: &Member, s: &Story) -> Explain {
+        let c = &self.config;
+        let (tn, en) = match s.norms {
+            Some((_, t, e)) => (f64::from_bits(t), f64::from_bits(e)),
+            None => (
+                norm(&s.centroid, &self.df, self.n_docs),
+                norm(&s.ents, &self.ent_df, self.n_docs),
+            ),
+        };
+        let text = cosine(&m.terms, &s.centroid, tn, &self.df, self.n_docs);
+        let entities = cosine(&m.ents, &s.ents, en, &self.ent_df, self.n_docs);
+        let time = self.time_score(m, s);
+        let tw = if time >= 0.0 {
+            c.w_time
+        } else {
+            c.time_penalty
+        };
+        Explain {
+            story: s.id,
+            text,
+            entities,
+            time,
+            total: c.w_text * text + c.w_entities * entities + tw * time,
+        }
+    }
+
+    /// Why an article would (not) join each story: the score parts against every non-empty
+    /// story, best first. Read-only: the article is not added (for an article already in the
+    /// index, its own contribution is included in its story).
+    pub fn explain(&self, article: &Article) -> Vec<Explain> {
+        let f = features(article, self.config.year_dates);
+        let mut df = self.df.clone();
+        let mut vocab = self.vocab.clone();
+        let mut ent_df = self.ent_df.clone();
+        let mut ent_vocab = self.ent_vocab.clone();
+        let n = self.n_docs + 1;
+        let terms = weigh(
+            &f.terms
+                .iter()
+                .map(|(t, &c)| (t.as_str(), c, 1.0))
+                .collect::<Vec<_>>(),
+            &mut vocab,
+            &mut df,
+            n,
+            self.config.max_terms,
+        );
+        let ents = weigh(
+            &f.ents
+                .iter()
+                .map(|(t, &(c, w))| (t.as_str(), c, w))
+                .collect::<Vec<_>>(),
+            &mut ent_vocab,
+            &mut ent_df,
+            n,
+            usize::MAX,
+        );
+        let m = Member {
+            story: 0,
+            terms,
+            ents,
+            intervals: f.intervals,
+            published: f.published,
+        };
+        let view = StoryIndex {
+            df,
+            ent_df,
+            n_docs: n,
+            ..self.clone()
+        };
+        let mut out: Vec<Explain> = view.stories().map(|s| view.parts(&m, s)).collect();
+        out.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.story.cmp(&b.story)));
+        out
+    }
+
+    /// Time agreement in [-1, 1]. With publication dates on both sides, their gap decides.
+    /// Otherwise the closest pair of date intervals decides; a disagreement counts only when
+    /// both sides have a precise date (a day or a week): a month or a year mentioned in
+    /// passing ("since May 2023") is background too often to keep two reports apart.
+    fn time_score(&self, m: &Member, s: &Story) -> f64 {
+        let w = self.config.time_window_days as f64;
+        let from_gap = |g: i32| (1.0 - g as f64 / w).clamp(-1.0, 1.0);
+        if let (Some(p), Some(lo), Some(hi)) = (m.published, s.pub_min, s.pub_max) {
+            let (p, lo, hi) = (days(p), days(lo), days(hi));
+            return from_gap(if p < lo {
+                lo - p
+            } else if p > hi {
+                p - hi
+            } else {
+                0
+            });
+        }
+        let (mut any, mut precise) = (i32::MAX, i32::MAX);
+        for &(a0, a1) in &m.intervals {
+            for &(b0, b1, _) in &s.intervals {
+                let g = if a1 < b0 {
+                    b0 - a1
+                } else if b1 < a0 {
+                    a0 - b1
+                } else {
+                    0
+                };
+                any = any.min(g);
+                if a1 - a0 <= 7 && b1 - b0 <= 7 {
+                    precise = precise.min(g);
+                }
+            }
+        }
+        if any == i32::MAX {
+            return 0.0; // no dates on one side: neutral
+        }
+        let t = from_gap(any);
+        if t >= 0.0 {
+            t
+        } else if precise < i32::MAX {
+            from_gap(precise)
+        } else {
+            0.0
+        }
+    }
+
+    /// `Ok(story)` when a must-link decides; else `Err(candidates)`: the allowed, non-empty
+    /// stories to score.
+    fn candidates(&self, id: &str, m: &Member) -> Result<Option<StoryId>, Vec<StoryId>> {
+        let forbidden: BTreeSet<StoryId> = self
+            .cannot
+            .get(id)
+            .map(|ids| ids.iter().filter_map(|o| self.story_of(o)).collect())
+            .unwrap_or_default();
+        // A must-link partner already in the index decides, unless forbidden.
+        if let Some(partners) = self.must.get(id) {
+            if let Some(s) = partners
+                .iter()
+                .filter_map(|o| self.story_of(o))
+                .find(|s| !forbidden.contains(s))
+            {
+                return Ok(Some(s));
+            }
+        }
+        // Candidates from the inverted indexes.
+        // The article's highest tf-idf terms (rare, specific words) look up candidates.
+        let mut top: Vec<(f64, u32)> = m
+            .terms
+            .iter()
+            .map(|&(t, q)| (q as f64 * idf(self.n_docs, self.df[t as usize]), t))
+            .collect();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut cands: BTreeSet<StoryId> = BTreeSet::new();
+        for (_, t) in top.iter().take(self.config.candidate_terms) {
+            if let Some(p) = self.postings.get(t) {
+                cands.extend(p.iter().copied());
+            }
+        }
+        // Entities add candidates only when rare (in at most 1% of articles, or 5 of them):
+        // a country shared by half the stream would make every story a candidate.
+        let rare = (self.n_docs / 100).max(5);
+        for (e, _) in &m.ents {
+            if u64::from(self.ent_df[*e as usize]) <= rare {
+                if let Some(p) = self.ent_postings.get(e) {
+                    cands.extend(p.iter().copied());
+                }
+            }
+        }
+        Err(cands
+            .into_iter()
+            .filter(|s| !forbidden.contains(s) && !self.stories[*s as usize].articles.is_empty())
+            .collect())
+    }
+
+    /// Recompute the cached centroid norms of these stories when missing (the story changed)
+    /// or computed when the index had fewer than 10/11 of its articles. Norms thus use an IDF
+    /// at most 10% of the stream old; dot products always use the current IDF.
+    fn refresh_norms(&mut self, cands: &[StoryId]) {
+        let n = self.n_docs;
+        for &sid in cands {
+            let s = &self.stories[sid as usize];
+            let stale = match s.norms {
+                None => true,
+                Some((at, _, _)) => n * 10 > at * 11,
+            };
+            if stale {
+                let t = norm(&s.centroid, &self.df, n);
+                let e = norm(&s.ents, &self.ent_df, n);
+                self.stories[sid as usize].norms = Some((n, t.to_bits(), e.to_bits()));
+            }
+        }
+    }
+
+    /// Best story among the candidates, or None to open a new story.
+    fn best(&self, m: &Member, cands: &[StoryId]) -> Option<StoryId> {
+        let mut best: Option<(f64, StoryId)> = None;
+        for &s in cands {
+            let story = &self.stories[s as usize];
+            let sc = self.score(m, story);
+            // Strictly greater: ties keep the older (lower id) story.
+            if best.is_none_or(|(b, _)| sc > b) {
+                best = Some((sc, s));
+            }
+        }
+        best.filter(|(sc, _)| *sc >= self.config.threshold)
+            .map(|(_, s)| s)
+    }
+
+    fn new_story(&mut self, headline: String) -> StoryId {
+        let id = self.stories.len() as StoryId;
+        self.stories.push(Story {
+            id,
+            articles: Vec::new(),
+            headline,
+            first: None,
+            last: None,
+            centroid: BTreeMap::new(),
+            ents: BTreeMap::new(),
+            intervals: Vec::new(),
+            norms: None,
+            pub_min: None,
+            pub_max: None,
+            ev_min: None,
+            ev_max: None,
+        });
+        id
+    }
+
+    fn attach(&mut self, id: String, mut m: Member, sid: StoryId) {
+        m.story = sid;
+        let s = &mut self.stories[sid as usize];
+        s.articles.push(id.clone());
+        s.norms = None;
+        add_vec(&mut s.centroid, &m.terms, true);
+        add_vec(&mut s.ents, &m.ents, true);
+        for &(a0, a1) in &m.intervals {
+            match s.intervals.binary_search_by(|x| (x.0, x.1).cmp(&(a0, a1))) {
+                Ok(i) => s.intervals[i].2 += 1,
+                Err(i) => s.intervals.insert(i, (a0, a1, 1)),
+            }
+        }
+        for (t, _) in &m.terms {
+            let p = self.postings.entry(*t).or_default();
+            if let Err(i) = p.binary_search(&sid) {
+                p.insert(i, sid);
+            }
+        }
+        for (t, _) in &m.ents {
+            let p = self.ent_postings.entry(*t).or_default();
+            if let Err(i) = p.binary_search(&sid) {
+                p.insert(i, sid);
+            }
+        }
+        self.members.insert(id, m);
+        self.refresh_dates(sid);
+    }
+
+    fn detach(&mut self, id: &str) -> Option<Member> {
+        let m = self.members.remove(id)?;
+        let s = &mut self.stories[m.story as usize];
+        s.articles.retain(|a| a != id);
+        s.norms = None;
+        add_vec(&mut s.centroid, &m.terms, false);
+        add_vec(&mut s.ents, &m.ents, false);
+        for &(a0, a1) in &m.intervals {
+            if let Ok(i) = s.intervals.binary_search_by(|x| (x.0, x.1).cmp(&(a0, a1))) {
+                s.intervals[i].2 -= 1;
+                if s.intervals[i].2 == 0 {
+                    s.intervals.remove(i);
+                }
+            }
+        }
+        // Postings may keep a stale story id: harmless (the cosine is then 0), and they are
+        // refreshed when the story is rebuilt below.
+        let sid = m.story;
+        self.refresh_dates(sid);
+        Some(m)
+    }
+
+    /// Recompute a story's date range and headline-independent summaries from its members.
+    fn refresh_dates(&mut self, sid: StoryId) {
+        let s = &self.stories[sid as usize];
+        let (mut pmin, mut pmax, mut emin, mut emax) = (None, None, None, None);
+        for a in &s.articles {
+            let m = &self.members[a];
+            if let Some(p) = m.published {
+                pmin = Some(pmin.map_or(p, |x: NaiveDate| x.min(p)));
+                pmax = Some(pmax.map_or(p, |x: NaiveDate| x.max(p)));
+            }
+            for &(a0, a1) in &m.intervals {
+                // Only day- to month-sized intervals give a story's event dates.
+                if a1 - a0 <= 31 {
+                    let (d0, d1) = (from_days(a0), from_days(a1));
+                    emin = Some(emin.map_or(d0, |x: NaiveDate| x.min(d0)));
+                    emax = Some(emax.map_or(d1, |x: NaiveDate| x.max(d1)));
+                }
+            }
+        }
+        let s = &mut self.stories[sid as usize];
+        s.pub_min = pmin;
+        s.pub_max = pmax;
+        s.ev_min = emin;
+        s.ev_max = emax;
+        s.first = pmin.or(emin);
+        s.last = pmax.or(emax);
+    }
+
+    /// Keep `a` and `b` in one story. If both are in the index in different stories, the
+    /// younger story's members move into the older one (members cannot-linked to someone
+    /// there stay behind). If one arrives later, it joins its partner's story.
+    pub fn must_link(&mut self, a: &str, b: &str) {
+        if a == b {
+            return;
+        }
+        self.must.entry(a.into()).or_default().insert(b.into());
+        self.must.entry(b.into()).or_default().insert(a.into());
+        let (Some(sa), Some(sb)) = (self.story_of(a), self.story_of(b)) else {
+            return;
+        };
+        if sa == sb {
+            return;
+        }
+        let (keep, gone) = (sa.min(sb), sa.max(sb));
+        let moving: Vec<String> = self.stories[gone as usize].articles.clone();
+        for id in moving {
+            let blocked = self
+                .cannot
+                .get(&id)
+                .is_some_and(|c| c.iter().any(|o| self.story_of(o) == Some(keep)));
+            if !blocked {
+                let m = self.detach(&id).expect("member");
+                self.attach(id, m, keep);
+            }
+        }
+    }
+
+    /// Keep `a` and `b` apart. If they share a story now, `b` is split out into a new story
+    /// of its own. Later `add`s never put one in a story that holds the other.
+    pub fn cannot_link(&mut self, a: &str, b: &str) {
+        if a == b {
+            return;
+        }
+        self.cannot.entry(a.into()).or_default().insert(b.into());
+        self.cannot.entry(b.into()).or_default().insert(a.into());
+        if let (Some(sa), Some(sb)) = (self.story_of(a), self.story_of(b)) {
+            if sa == sb {
+                self.move_to_new_story(b);
+            }
+        }
+    }
+
+    /// Move an article out of its story into a new one. It never rejoins the old story:
+    /// a cannot-link is recorded against every other member of the old story.
+    pub fn split(&mut self, article_id: &str) -> Option<StoryId> {
+        let sid = self.story_of(article_id)?;
+        let others: Vec<String> = self.stories[sid as usize]
+            .articles
+            .iter()
+            .filter(|a| *a != article_id)
+            .cloned()
+            .collect();
+        for o in &others {
+            self.cannot
+                .entry(article_id.into())
+                .or_default()
+                .insert(o.clone());
+            self.cannot
+                .entry(o.clone())
+                .or_default()
+                .insert(article_id.into());
+        }
+        if others.is_empty() {
+            return Some(sid);
+        }
+        Some(self.move_to_new_story(article_id))
+    }
+
+    fn move_to_new_story(&mut self, id: &str) -> StoryId {
+        let m = self.detach(id).expect("member");
+        let old = m.story;
+        let headline = self.stories[old as usize].headline.clone();
+        let sid = self.new_story(headline);
+        self.attach(id.to_string(), m, sid);
+        sid
+    }
+}
+
+fn days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+fn from_days(n: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(n).unwrap_or_default()
+}
+
+/// Turn counts into a quantised, L2-normalised *sublinear tf* vector (times the kind weight,
+/// no IDF) sorted by id, registering new keys and counting document frequencies. When there
+/// are more than `max_terms` keys, the ones with the highest tf-idf at this moment are kept.
+fn weigh(
+    items: &[(&str, u32, f64)],
+    vocab: &mut HashMap<String, u32>,
+    df: &mut Vec<u32>,
+    n_docs: u64,
+    max_terms: usize,
+) -> Vec<(u32, u16)> {
+    let mut w: Vec<(u32, f64, f64)> = Vec::with_capacity(items.len());
+    for &(t, c, kind_w) in items {
+        let id = match vocab.get(t) {
+            Some(&i) => i,
+            None => {
+                let i = df.len() as u32;
+                vocab.insert(t.to_string(), i);
+                df.push(0);
+                i
+            }
+        };
+        df[id as usize] += 1;
+        let tf = (1.0 + (c as f64).ln()) * kind_w;
+        w.push((id, tf, tf * idf(n_docs, df[id as usize])));
+    }
+    if w.len() > max_terms {
+        w.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        w.truncate(max_terms);
+    }
+    let norm = w.iter().map(|(_, x, _)| x * x).sum::<f64>().sqrt();
+    let mut out: Vec<(u32, u16)> = if norm > 0.0 {
+        w.iter()
+            .map(|&(i, x, _)| (i, (x / norm * Q).round() as u16))
+            .filter(|&(_, q)| q > 0)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    out.sort_unstable();
+    out
+}
+
+/// Smooth IDF, as scikit-learn computes it.
+fn idf(n_docs: u64, df: u32) -> f64 {
+    ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
+}
+
+fn add_vec(c: &mut BTreeMap<u32, u64>, v: &[(u32, u16)], plus: bool) {
+    for &(i, q) in v {
+        let e = c.entry(i).or_insert(0);
+        *e = if plus {
+            *e + q as u64
+        } else {
+            e.saturating_sub(q as u64)
+        };
+        if *e == 0 {
+            c.remove(&i);
+        }
+    }
+}
+
+/// Cosine of `v` and `c` after weighting both by the current IDF; `cn` is the IDF-weighted
+/// norm of `c`.
+fn cosine(v: &[(u32, u16)], c: &BTreeMap<u32, u64>, cn: f64, df: &[u32], n_docs: u64) -> f64 {
+    if v.is_empty() || c.is_empty() || cn <= 0.0 {
+        return 0.0;
+    }
+    let (mut dot, mut vn) = (0.0, 0.0);
+    for &(i, q) in v {
+        let w = idf(n_docs, df[i as usize]);
+        let a = q as f64 * w;
+        vn += a * a;
+        if let Some(&x) = c.get(&i) {
+            dot += a * x as f64 * w;
+        }
+    }
+    if dot == 0.0 {
+        return 0.0;
+    }
+    (dot / (vn.sqrt() * cn)).min(1.0)
+}
+
+/// IDF-weighted L2 norm of a centroid.
+fn norm(c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> f64 {
+    c.iter()
+        .map(|(&i, &x)| {
+            let b = x as f64 * idf(n_docs, df[i as usize]);
+            b * b
+        })
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// The story headline an article would give: its title, else its first sentence (at most
+/// 200 characters).
+pub fn headline_of(a: &Article) -> String {
+    if let Some(t) = a
+        .meta
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return t.to_string();
+    }
+    let first = a
+        .sentences
+        .first()
+        .map(|s| &a.text[s.start..s.end])
+        .unwrap_or(a.text.as_str())
+        .trim();
+    first.chars().take(200).collect()
+}
+
+/// Extract the clustering features of an annotated article.
+pub fn features(a: &Article, year_dates: bool) -> Features {
+    let mut f = Features {
+        published: a.published,
+        ..Default::default()
+    };
+    add_terms(&a.text, &mut f.terms);
+    if let Some(t) = a.meta.title.as_deref() {
+        add_terms(t, &mut f.terms);
+    } else if let Some(s) = a.sentences.first() {
+        // Untitled: the first sentence usually is the headline; count it once more.
+        add_terms(&a.text[s.start..s.end], &mut f.terms);
+    }
+    for e in &a.entities {
+        let (key, w) = entity_key(e);
+        if key.len() < 3 {
+            continue;
+        }
+        let slot = f.ents.entry(key).or_insert((0, w));
+        slot.0 += 1;
+    }
+    if let Some(p) = a.published {
+        f.intervals.push((days(p), days(p)));
+    }
+    for d in &a.dates {
+        if let Some(iv) = interval(d, year_dates) {
+            f.intervals.push(iv);
+        }
+    }
+    f
+}
+
+fn entity_key(e: &crate::model::Entity) -> (String, f64) {
+    let kind = e.kind;
+    let (tag, w) = match kind {
+        EntityKind::Person => ("p", 2.0),
+        EntityKind::Organization => ("o", 1.5),
+        EntityKind::Weapon => ("w", 1.5),
+        EntityKind::Place => ("l", 1.2),
+        EntityKind::Country => ("c", 0.6),
+        EntityKind::Other => ("x", 1.0),
+    };
+    let base = if let Some(c) = e.code.as_deref() {
+        c.to_lowercase()
+    } else {
+        let name = e.name.as_deref().unwrap_or(&e.text);
+        let name = name.trim_end_matches("'s").trim_end_matches("’s");
+        if kind == EntityKind::Person {
+            name.split_whitespace().last().unwrap_or("").to_lowercase()
+        } else {
+            name.to_lowercase()
+        }
+    };
+    (format!("{tag}:{base}"), w)
+}
+
+/// A date mention as an inclusive interval of days since CE.
+fn interval(d: &DateMention, year_dates: bool) -> Option<(i32, i32)> {
+    let v = d.value.as_deref()?;
+    let num = |s: &str| s.parse::<i32>().ok();
+    match d.precision {
+        Precision::Day => {
+            let x = NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()?;
+            Some((days(x), days(x)))
+        }
+        Precision::Week => {
+            let y = num(v.get(..4)?)?;
+            let w = num(v.get(6..)?)? as u32;
+            let x = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Mon)?;
+            Some((days(x), days(x) + 6))
+        }
+        Precision::Month => {
+            let y = num(v.get(..4)?)?;
+            let m = num(v.get(5..7)?)? as u32;
+            let x = NaiveDate::from_ymd_opt(y, m, 1)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)?
+            };
+            Some((days(x), days(next) - 1))
+        }
+        Precision::Year => {
+            if !year_dates {
+                return None;
+            }
+            let y = num(v.get(..4)?)?;
+            let x = NaiveDate::from_ymd_opt(y, 1, 1)?;
+            let e = NaiveDate::from_ymd_opt(y, 12, 31)?;
+            Some((days(x), days(e)))
+        }
+    }
+}
+
+fn add_terms(text: &str, out: &mut BTreeMap<String, u32>) {
+    for t in tokenize(text) {
+        let w = &text[t.start..t.end];
+        if w.chars().count() < 3 || !w.chars().any(|c| c.is_alphabetic()) {
+            continue;
+        }
+        if w.chars().any(|c| c.is_ascii_digit()) && !w.chars().any(|c| c.is_uppercase()) {
+            // Numbers with letters ("3rd", "90-day") say little; model names (KN-23) stay.
+            continue;
+        }
+        let lower = w.to_lowercase();
+        let lower = lower.trim_end_matches('.');
+        if is_stopword(lower) {
+            continue;
+        }
+        let s = stem(lower);
+        if s.chars().count() < 3 {
+            continue;
+        }
+        *out.entry(s).or_insert(0) += 1;
+    }
+}
+
+/// A light English stemmer: plural and a few verb endings.
+fn stem(w: &str) -> String {
+    let n = w.len();
+    if !w.is_ascii() || n <= 4 {
+        return w.to_string();
+    }
+    if let Some(b) = w.strip_suffix("ies") {
+        return format!("{b}y");
+    }
+    if w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        return w.to_string();
+    }
+    if let Some(b) = w.strip_suffix('s') {
+        return b.to_string();
+    }
+    w.to_string()
+}
+
+fn is_stopword(w: &str) -> bool {
+    STOPWORDS.binary_search(&w).is_ok()
+}
+
+/// Function words and reporting words, sorted (binary search).
+const STOPWORDS: &[&str] = &[
+    "about",
+    "above",
+    "according",
+    "across",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "always",
+    "among",
+    "and",
+    "another",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "around",
+    "asked",
+    "away",
+    "back",
+    "became",
+    "because",
+    "become",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "called",
+    "came",
+    "can",
+    "cannot",
+    "could",
+    "did",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "early",
+    "either",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "first",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "given",
+    "goes",
+    "going",
+    "gone",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "into",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "later",
+    "least",
+    "less",
+    "like",
+    "made",
+    "make",
+    "many",
+    "may",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "near",
+    "never",
+    "new",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "off",
+    "often",
+    "once",
+    "one",
+    "only",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "put",
+    "rather",
+    "really",
+    "said",
+    "same",
+    "say",
+    "saying",
+    "says",
+    "see",
+    "seen",
+    "several",
+    "she",
+    "should",
+    "since",
+    "some",
+    "something",
+    "still",
+    "such",
+    "take",
+    "taken",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "this",
+    "those",
+    "though",
+    "three",
+    "through",
+    "thus",
+    "time",
+    "told",
+    "too",
+    "toward",
+    "two",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "was",
+    "way",
+    "well",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "your",
+];
+
+#[cfg(test)]
+mod tests;
