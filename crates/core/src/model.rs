@@ -23,31 +23,6 @@ pub struct Meta {
     pub path: Option<String>,
 }
 
-/// A byte span into `Article::text`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-    pub fn is_empty(&self) -> bool {
-        self.end <= self.start
-    }
-    pub fn overlaps(&self, other: &Span) -> bool {
-        self.start < other.end && other.start < self.end
-    }
-    pub fn contains(&self, other: &Span) -> bool {
-        self.start <= other.start && other.end <= self.end
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
@@ -409,6 +384,16 @@ mod tests {
             assert_eq!(m.char(bi), ci, "byte {bi}");
         }
         assert_eq!(m.char(t.len()), t.chars().count());
+    }
+
+    #[test]
+    fn sentence_at_finds_the_enclosing_sentence() {
+        let mut a = Article::new("One. Two.".into(), Meta::default());
+        a.sentences = vec![Sentence { start: 0, end: 4 }, Sentence { start: 5, end: 9 }];
+        assert_eq!(a.sentence_at(0), Some(a.sentences[0]));
+        assert_eq!(a.sentence_at(6), Some(a.sentences[1]));
+        assert_eq!(a.sentence_at(4), None, "the space between sentences");
+        assert_eq!(a.sentence_at(9), None, "past the end");
     }
 
     #[test]

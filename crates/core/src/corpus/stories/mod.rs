@@ -289,38 +289,7 @@ impl StoryIndex {
         if let Some(m) = self.members.get(id) {
             return m.story;
         }
-        // Document frequencies include the new article.
-        self.n_docs += 1;
-        let terms = weigh(
-            &f.terms
-                .iter()
-                .map(|(t, &c)| (t.as_str(), c, 1.0))
-                .collect::<Vec<_>>(),
-            &mut self.vocab,
-            &mut self.df,
-            self.n_docs,
-            self.config.max_terms,
-        );
-        let ents = weigh(
-            &f.ents
-                .iter()
-                .map(|(t, &(c, w))| (t.as_str(), c, w))
-                .collect::<Vec<_>>(),
-            &mut self.ent_vocab,
-            &mut self.ent_df,
-            self.n_docs,
-            usize::MAX,
-        );
-        let mut intervals = f.intervals.clone();
-        intervals.sort_unstable();
-        intervals.dedup();
-        let member = Member {
-            story: 0,
-            terms,
-            ents,
-            intervals,
-            published: f.published,
-        };
+        let member = self.admit(&f);
         let target = match self.candidates(id, &member) {
             Ok(decided) => decided,
             Err(cands) => {
@@ -371,19 +340,25 @@ impl StoryIndex {
     /// index, its own contribution is included in its story).
     pub fn explain(&self, article: &Article) -> Vec<Explain> {
         let f = features(article, self.config.year_dates);
-        let mut df = self.df.clone();
-        let mut vocab = self.vocab.clone();
-        let mut ent_df = self.ent_df.clone();
-        let mut ent_vocab = self.ent_vocab.clone();
-        let n = self.n_docs + 1;
+        let mut view = self.clone();
+        let m = view.admit(&f);
+        let mut out: Vec<Explain> = view.stories().map(|s| view.parts(&m, s)).collect();
+        out.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.story.cmp(&b.story)));
+        out
+    }
+
+    /// Weigh an article's features into a member (not yet in a story), counting the article as
+    /// one more document in the vocabulary and document frequencies.
+    fn admit(&mut self, f: &Features) -> Member {
+        self.n_docs += 1;
         let terms = weigh(
             &f.terms
                 .iter()
                 .map(|(t, &c)| (t.as_str(), c, 1.0))
                 .collect::<Vec<_>>(),
-            &mut vocab,
-            &mut df,
-            n,
+            &mut self.vocab,
+            &mut self.df,
+            self.n_docs,
             self.config.max_terms,
         );
         let ents = weigh(
@@ -391,27 +366,21 @@ impl StoryIndex {
                 .iter()
                 .map(|(t, &(c, w))| (t.as_str(), c, w))
                 .collect::<Vec<_>>(),
-            &mut ent_vocab,
-            &mut ent_df,
-            n,
+            &mut self.ent_vocab,
+            &mut self.ent_df,
+            self.n_docs,
             usize::MAX,
         );
-        let m = Member {
+        let mut intervals = f.intervals.clone();
+        intervals.sort_unstable();
+        intervals.dedup();
+        Member {
             story: 0,
             terms,
             ents,
-            intervals: f.intervals,
+            intervals,
             published: f.published,
-        };
-        let view = StoryIndex {
-            df,
-            ent_df,
-            n_docs: n,
-            ..self.clone()
-        };
-        let mut out: Vec<Explain> = view.stories().map(|s| view.parts(&m, s)).collect();
-        out.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.story.cmp(&b.story)));
-        out
+        }
     }
 
     /// Time agreement in [-1, 1]. With publication dates on both sides, their gap decides.
