@@ -106,15 +106,17 @@ enum Item {
 /// Run the pipeline over `args.inputs`.
 ///
 /// `existing` is asked, per chunk, which article ids are already stored (those are skipped and
-/// counted). `sink` receives each chunk's annotated articles in input order and returns how many
-/// of them turned out to be already present.
-pub fn drive(
+/// counted). `prepare` runs on each annotated article in parallel (linking features). `sink`
+/// receives each chunk's annotated articles with what `prepare` made of them, in input order,
+/// and returns how many of them turned out to be already present.
+pub fn drive<P: Send>(
     args: &PipelineArgs,
+    config: &PipelineConfig,
     existing: &mut (dyn FnMut(&[String]) -> Result<HashSet<String>> + Send),
-    sink: &mut dyn FnMut(Vec<Article>) -> Result<usize>,
+    prepare: &(dyn Fn(&Article) -> P + Sync),
+    sink: &mut dyn FnMut(Vec<(Article, P)>) -> Result<usize>,
 ) -> Result<Summary> {
-    let config = pipeline_config(args)?;
-    let pipeline = Pipeline::new(&config).context("cannot build the pipeline")?;
+    let pipeline = Pipeline::new(config).context("cannot build the pipeline")?;
     let reader = reader(args)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -157,13 +159,13 @@ pub fn drive(
 
     // Processing runs on its own thread (rayon inside), so that the sink (stdout or the store)
     // writes chunk N while chunk N+1 is annotated. Channels are bounded: memory stays flat.
-    struct Processed {
-        ok: Vec<Article>,
+    struct Processed<P> {
+        ok: Vec<(Article, P)>,
         errors: Vec<DocError>,
         already_present: usize,
         input_at: u64,
     }
-    let (ptx, prx) = sync_channel::<Result<Processed>>(2);
+    let (ptx, prx) = sync_channel::<Result<Processed<P>>>(2);
     let pipeline = &pipeline;
     let pool = &pool;
     let mut summary = Summary::default();
@@ -199,11 +201,14 @@ pub fn drive(
                 let before = arts.len();
                 arts.retain(|(a, _)| !present.contains(&a.id));
                 let already_present = before - arts.len();
-                let results: Vec<Result<Article, DocError>> = pool.install(|| {
+                let results: Vec<Result<(Article, P), DocError>> = pool.install(|| {
                     arts.into_par_iter()
                         .map(|(mut a, origin)| {
-                            match catch_unwind(AssertUnwindSafe(|| pipeline.run(&mut a))) {
-                                Ok(()) => Ok(a),
+                            match catch_unwind(AssertUnwindSafe(|| {
+                                pipeline.run(&mut a);
+                                prepare(&a)
+                            })) {
+                                Ok(p) => Ok((a, p)),
                                 Err(_) => Err(DocError {
                                     origin,
                                     kind: ErrorKind::Io,
@@ -232,7 +237,7 @@ pub fn drive(
                 report(e, &mut summary, &mut errors_file);
             }
             summary.already_present += p.already_present;
-            summary.bytes += p.ok.iter().map(|a| a.raw.len() as u64).sum::<u64>();
+            summary.bytes += p.ok.iter().map(|(a, _)| a.raw.len() as u64).sum::<u64>();
             let n = p.ok.len();
             let dup = sink(p.ok)?;
             summary.written += n - dup;

@@ -5,10 +5,13 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use sitrep_store::{ArticleQuery, EntityQuery, SqliteStore, Store, StoredArticle};
+use sitrep_core::corpus::link::CorpusIndex;
+use sitrep_core::{PipelineConfig, Record};
+use sitrep_store::{ArticleQuery, EntityQuery, SqliteStore, Store, StoryQuery};
 
-use crate::batch::{drive, Summary};
-use crate::{render, Cli, Command, EvalWhat, StoreArgs};
+use crate::batch::{drive, pipeline_config, Summary};
+use crate::link::Linker;
+use crate::{render, Cli, Command, EvalWhat, PipelineArgs, StoreArgs, StoryAction};
 
 /// Exit status when some documents failed but the batch finished.
 const PARTIAL: u8 = 3;
@@ -18,19 +21,17 @@ pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Process { pipeline, compact } => {
+            let config = pipeline_config(&pipeline)?;
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            let summary = drive(&pipeline, &mut |_| Ok(HashSet::new()), &mut |arts| {
-                for a in arts {
-                    let mut rec = a.to_record();
-                    if compact {
-                        rec.removed.clear();
-                        rec.sentences.clear();
-                    }
-                    serde_json::to_writer(&mut out, &rec)?;
-                    out.write_all(b"\n")?;
+            let summary = process_linked(&pipeline, &config, &mut |mut rec| {
+                if compact {
+                    rec.removed.clear();
+                    rec.sentences.clear();
                 }
-                Ok(0)
+                serde_json::to_writer(&mut out, &rec)?;
+                out.write_all(b"\n")?;
+                Ok(())
             })?;
             out.flush()?;
             if !pipeline.quiet {
@@ -43,30 +44,58 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             store,
             json,
         } => {
+            let config = pipeline_config(&pipeline)?;
             let mut st = open_store(&store)?;
+            let (mut linker, report) =
+                Linker::open(&mut st, &store.store, Some(&config), pipeline.quiet)?;
+            if let Some(why) = &report.rebuilt {
+                if !pipeline.quiet {
+                    eprintln!(
+                        "note: re-linked the {} stored articles into copies and stories: {why}",
+                        report.replayed
+                    );
+                }
+            }
+            let preparer = CorpusIndex::new(&config.dedup, &config.stories)?;
             // A second connection answers "already stored?" from the processing thread
             // (WAL lets it read while the first one writes).
             let reader = open_store(&store)?;
+            let mut copies = 0usize;
+            let mut stories_touched = std::collections::BTreeSet::new();
             let summary = drive(
                 &pipeline,
+                &config,
                 &mut move |ids| Ok(reader.existing(ids)?),
+                &|a| preparer.prepare(a),
                 &mut |arts| {
-                    let batch: Vec<StoredArticle> =
-                        arts.iter().map(StoredArticle::from_article).collect();
-                    let outcome = st.put_batch(&batch)?;
+                    let (rows, heads) = linker.link_batch(arts);
+                    let outcome = st.put_linked(&rows, &heads)?;
+                    copies += rows
+                        .iter()
+                        .filter(|r| r.record.duplicate_of.is_some())
+                        .count();
+                    stories_touched.extend(heads.iter().map(|h| h.id));
+                    linker.committed(&st, outcome.inserted)?;
                     Ok(outcome.already_present)
                 },
             )?;
+            linker.save()?;
+            let total_stories = linker.index().stories.stories().count();
             if json {
                 let mut v = serde_json::to_value(&summary)?;
                 v["store"] = serde_json::json!(store.store.display().to_string());
                 v["articles_per_s"] = serde_json::json!(summary.articles_per_s());
+                v["copies"] = serde_json::json!(copies);
+                v["stories_touched"] = serde_json::json!(stories_touched.len());
+                v["stories_total"] = serde_json::json!(total_stories);
+                v["relinked"] = serde_json::to_value(&report)?;
                 println!("{}", serde_json::to_string(&v)?);
             } else if !pipeline.quiet {
                 eprintln!(
-                    "{} into {}",
+                    "{} into {}; {copies} copies, {} stories touched, {total_stories} in the store",
                     summary_line("ingested", &summary),
-                    store.store.display()
+                    store.store.display(),
+                    stories_touched.len()
                 );
             }
             Ok(exit(&summary))
@@ -105,19 +134,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             raw,
         } => {
             let st = open_existing(&store)?;
-            let ids = st.ids_with_prefix(&id, 6)?;
-            let full = match ids.len() {
-                0 => bail!(
-                    "no article with id '{id}' in {}; `sitrep articles` lists ids",
-                    store.store.display()
-                ),
-                1 => ids[0].clone(),
-                _ if ids.contains(&id) => id.clone(),
-                _ => bail!(
-                    "id prefix '{id}' is ambiguous ({}...); type more characters",
-                    ids.join(", ")
-                ),
-            };
+            let full = resolve_article(&st, &store, &id)?;
             let a = st.get(&full)?.context("article vanished while reading")?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&a.record)?);
@@ -150,6 +167,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stories {
+            store,
+            min_articles,
+            since,
+            limit,
+            offset,
+            json,
+        } => {
+            if let Some(d) = &since {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .with_context(|| format!("--since takes YYYY-MM-DD, got '{d}'"))?;
+            }
+            let st = open_existing(&store)?;
+            let (list, total) = st.stories(&StoryQuery {
+                min_articles,
+                since,
+                limit,
+                offset,
+            })?;
+            if json {
+                write_jsonl(&list)?;
+            } else {
+                print!("{}", render::stories(&list, total, offset));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Story {
+            id,
+            store,
+            json,
+            action,
+        } => story(id, store, json, action),
         Command::Config => {
             print!("{DEFAULT_CONFIG}");
             Ok(ExitCode::SUCCESS)
@@ -189,6 +238,135 @@ fn summary_line(verb: &str, s: &Summary) -> String {
     )
 }
 
+/// Annotate and link the whole input in memory (copies and stories over everything given,
+/// in input order), handing each record to `emit`.
+pub fn process_linked(
+    args: &PipelineArgs,
+    config: &PipelineConfig,
+    emit: &mut dyn FnMut(Record) -> Result<()>,
+) -> Result<Summary> {
+    let mut index = CorpusIndex::new(&config.dedup, &config.stories)?;
+    let preparer = index.clone();
+    drive(
+        args,
+        config,
+        &mut |_| Ok(HashSet::new()),
+        &|a| preparer.prepare(a),
+        &mut |arts| {
+            for (a, (sig, p)) in arts {
+                let l = index.add(&a.id, sig, p);
+                let mut rec = a.to_record();
+                rec.duplicate_of = l.duplicate_of;
+                rec.story = Some(l.story);
+                emit(rec)?;
+            }
+            Ok(0)
+        },
+    )
+}
+
+/// Resolve an article id or unique prefix.
+fn resolve_article(st: &SqliteStore, store: &StoreArgs, id: &str) -> Result<String> {
+    let ids = st.ids_with_prefix(id, 6)?;
+    Ok(match ids.len() {
+        0 => bail!(
+            "no article with id '{id}' in {}; `sitrep articles` lists ids",
+            store.store.display()
+        ),
+        1 => ids[0].clone(),
+        _ if ids.iter().any(|i| i == id) => id.to_string(),
+        _ => bail!(
+            "id prefix '{id}' is ambiguous ({}...); type more characters",
+            ids.join(", ")
+        ),
+    })
+}
+
+fn story(
+    id: Option<String>,
+    store: StoreArgs,
+    json: bool,
+    action: Option<StoryAction>,
+) -> Result<ExitCode> {
+    match action {
+        Some(StoryAction::Merge { into, from, json }) => {
+            let mut st = open_existing(&store)?;
+            let (mut linker, _) = Linker::open(&mut st, &store.store, None, false)?;
+            let s = linker.merge(&mut st, into, from)?;
+            report_decision(&st, s, "merged into", json)
+        }
+        Some(StoryAction::Split {
+            story,
+            articles,
+            json,
+        }) => {
+            let mut st = open_existing(&store)?;
+            let ids = articles
+                .iter()
+                .map(|a| resolve_article(&st, &store, a))
+                .collect::<Result<Vec<_>>>()?;
+            let (mut linker, _) = Linker::open(&mut st, &store.store, None, false)?;
+            let s = linker.split(&mut st, story, ids)?;
+            report_decision(&st, s, "split out as", json)
+        }
+        None => {
+            let Some(id) = id else {
+                bail!("name a story: `sitrep story ID` (ids from `sitrep stories`), or `sitrep story merge|split ...`");
+            };
+            let st = open_existing(&store)?;
+            let sid = match id.parse::<u32>() {
+                Ok(n) => n,
+                Err(_) => {
+                    let full = resolve_article(&st, &store, &id)?;
+                    st.story_of(&full)?.with_context(|| {
+                        format!("article {full} is in no story yet; run `sitrep ingest` again to link it")
+                    })?
+                }
+            };
+            let Some((summary, members)) = st.story(sid)? else {
+                bail!(
+                    "no story {sid} in {}; `sitrep stories` lists them",
+                    store.store.display()
+                );
+            };
+            let mut records = Vec::with_capacity(members.len());
+            for m in &members {
+                if let Some(a) = st.get(&m.article.id)? {
+                    records.push(a.record);
+                }
+            }
+            let k = sitrep_core::corpus::corroboration::corroborate(&records);
+            if json {
+                let v = serde_json::json!({
+                    "story": summary,
+                    "articles": members,
+                    "corroboration": k,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", render::story(&summary, &members, &k));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn report_decision(st: &SqliteStore, s: u32, what: &str, json: bool) -> Result<ExitCode> {
+    let (summary, members) = st
+        .story(s)?
+        .with_context(|| format!("story {s} vanished"))?;
+    if json {
+        let v = serde_json::json!({"story": summary, "articles": members});
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!(
+            "{what} story {s}: {} articles, {} independent sources: {}",
+            summary.articles, summary.sources, summary.headline
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
     Ok(SqliteStore::open(&args.store)?)
 }
@@ -205,6 +383,17 @@ fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
 
 pub fn eval(what: EvalWhat) -> Result<ExitCode> {
     match what {
+        EvalWhat::Stories { file, json } => {
+            let data = sitrep_core::eval::tempeval::shared_data_dir();
+            let path = file.unwrap_or_else(|| data.join("clustering/ecbplus_dev.jsonl"));
+            let report = crate::eval_stories::run(&path)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", crate::eval_stories::table(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         EvalWhat::Dates { json } => {
             let data = sitrep_core::eval::tempeval::shared_data_dir();
             let report = sitrep_core::eval::tempeval::run(&data).map_err(anyhow::Error::msg)?;

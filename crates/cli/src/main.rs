@@ -2,6 +2,8 @@
 
 mod batch;
 mod commands;
+mod eval_stories;
+mod link;
 mod render;
 
 use std::path::PathBuf;
@@ -134,12 +136,65 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Stories (same real-world happening), newest first: headline, dates, articles, copies and
+    /// independent sources.
+    Stories {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only stories with at least this many articles.
+        #[arg(long, default_value_t = 1)]
+        min_articles: usize,
+        /// Only stories seen on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Rows to show (0 for all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Rows to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One story: its articles and copies, independent sources, shared entities, figures and
+    /// quotes with who reports them; or an analyst decision (merge, split).
+    #[command(args_conflicts_with_subcommands = true)]
+    Story {
+        /// Story id (from `sitrep stories`), or an article id (prefix) to show its story.
+        id: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<StoryAction>,
+    },
     /// Print the default pipeline configuration (TOML) with every setting.
     Config,
     /// Score the pipeline on gold data under ../shared/data (or $SITREP_SHARED/data).
     Eval {
         #[command(subcommand)]
         what: EvalWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoryAction {
+    /// Merge story FROM into story INTO. The decision is kept and later clustering respects it.
+    Merge {
+        into: u32,
+        from: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move ARTICLEs (ids or unique prefixes, all in STORY) into one new story. The decision is
+    /// kept: they never rejoin the articles left behind.
+    Split {
+        story: u32,
+        #[arg(required = true)]
+        articles: Vec<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -152,6 +207,14 @@ pub enum EvalWhat {
     },
     /// Date normalisation on TempEval-3.
     Dates {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Story clustering on ECB+ dev (gold: subtopic), through the same path as `process`.
+    Stories {
+        /// Another ECB+-style JSONL file (fields doc_id, title, text, subtopic).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
+use sitrep_core::corpus::corroboration::Corroboration;
 use sitrep_core::model::EntityKind;
 use sitrep_core::Record;
-use sitrep_store::{ArticleSummary, EntityCount};
+use sitrep_store::{ArticleSummary, EntityCount, StoryMember, StorySummary};
 
 fn trunc(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -49,6 +50,140 @@ pub fn articles(list: &[ArticleSummary], total: usize, offset: usize) -> String 
         total,
         offset + 1
     );
+    out
+}
+
+pub fn stories(list: &[StorySummary], total: usize, offset: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>6}  {:<10}  {:<10}  {:>5}  {:>6}  {:>7}  HEADLINE",
+        "STORY", "FIRST", "LAST", "ARTS", "COPIES", "SOURCES"
+    );
+    for s in list {
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<10}  {:<10}  {:>5}  {:>6}  {:>7}  {}",
+            s.id,
+            s.first.as_deref().unwrap_or("-"),
+            s.last.as_deref().unwrap_or("-"),
+            s.articles,
+            s.copies,
+            s.sources,
+            trunc(&s.headline, 70)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} stories (from {}); SOURCES counts distinct outlets, copies collapsed; `sitrep story ID` shows one",
+        list.len(),
+        total,
+        offset + 1
+    );
+    out
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let s = format!("{}", v as i64);
+        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
+        let mut g = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        format!("{sign}{g}")
+    } else {
+        format!("{v}")
+    }
+}
+
+pub fn story(s: &StorySummary, members: &[StoryMember], k: &Corroboration) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Story {}: {}", s.id, s.headline);
+    let _ = writeln!(
+        out,
+        "{} to {}; {} articles, {} copies, {} independent sources",
+        s.first.as_deref().unwrap_or("?"),
+        s.last.as_deref().unwrap_or("?"),
+        s.articles,
+        s.copies,
+        s.sources
+    );
+    let _ = writeln!(out, "\nArticles:");
+    for m in members {
+        let a = &m.article;
+        let copy = match &m.duplicate_of {
+            Some(o) => format!("  [copy of {o}]"),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {:<10}  {:<18}  {}{copy}",
+            a.id,
+            a.published.as_deref().unwrap_or("-"),
+            trunc(a.source.as_deref().unwrap_or("-"), 18),
+            trunc(a.title.as_deref().unwrap_or("(no title)"), 60)
+        );
+    }
+    let _ = writeln!(out, "\nIndependent sources:");
+    for src in &k.sources {
+        let _ = writeln!(out, "  {:<24} {} articles", src.source, src.articles.len());
+    }
+    let shared: Vec<_> = k
+        .entities
+        .iter()
+        .filter(|e| e.articles > 1)
+        .take(15)
+        .collect();
+    if !shared.is_empty() {
+        let _ = writeln!(out, "\nShared entities (articles, sources):");
+        for e in shared {
+            let _ = writeln!(
+                out,
+                "  {:<12} {:<28} {:>3} {:>3}",
+                e.kind,
+                trunc(&e.name, 28),
+                e.articles,
+                e.sources.len()
+            );
+        }
+    }
+    if !k.figures.is_empty() {
+        let _ = writeln!(out, "\nFigures (value: sources):");
+        for g in k.figures.iter().take(15) {
+            let vals: Vec<String> = g
+                .values
+                .iter()
+                .map(|v| format!("{} ({})", num(v.value), v.sources.join(", ")))
+                .collect();
+            let _ = writeln!(out, "  {}: {}", g.unit, vals.join("; "));
+            for (a, b) in &g.disagreements {
+                let _ = writeln!(
+                    out,
+                    "    DISAGREEMENT: {} vs {} {}",
+                    num(*a),
+                    num(*b),
+                    g.unit
+                );
+            }
+        }
+    }
+    let quoted: Vec<_> = k.quotes.iter().take(10).collect();
+    if !quoted.is_empty() {
+        let _ = writeln!(out, "\nQuotes (sources):");
+        for q in quoted {
+            let _ = writeln!(
+                out,
+                "  {}: \"{}\" ({})",
+                q.speaker.as_deref().unwrap_or("?"),
+                trunc(&q.text, 80),
+                q.sources.join(", ")
+            );
+        }
+    }
     out
 }
 

@@ -14,10 +14,16 @@ pub struct PipelineConfig {
     pub dates: DatesConfig,
     pub figures: Toggle,
     pub quotes: Toggle,
+    /// Copy detection (MinHash LSH), run over the whole input or the store.
+    pub dedup: crate::corpus::dedup::DedupConfig,
+    /// Story clustering, run over the whole input or the store.
+    pub stories: crate::corpus::stories::StoryConfig,
 }
 
 impl PipelineConfig {
     pub fn validate(&self) -> Result<(), Error> {
+        self.dedup.validate()?;
+        self.stories.validate()?;
         if self.clean.max_bytes == 0 {
             return Err(Error::Config(
                 "clean.max_bytes must be greater than 0".into(),

@@ -39,4 +39,6 @@ pub enum Error {
     Language(String),
     #[error("model {name}: {message}")]
     Model { name: String, message: String },
+    #[error("corrupt persisted data: {0}")]
+    Corrupt(String),
 }

@@ -297,6 +297,8 @@ impl Article {
             published_via: self.published_via.clone(),
             title: self.meta.title.clone(),
             lang: self.lang.clone(),
+            duplicate_of: None,
+            story: None,
             text: self.text.clone(),
             sentences,
             entities,
@@ -322,6 +324,14 @@ pub struct Record {
     pub published_via: Option<String>,
     pub title: Option<String>,
     pub lang: Option<String>,
+    /// The earliest article this one copies (syndication lineage); null for an original or
+    /// when the article was not linked.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    /// The story the article belongs to (ids are per store, or per `sitrep process` run);
+    /// null when the article was not linked.
+    #[serde(default)]
+    pub story: Option<u32>,
     #[serde(default)]
     pub text: String,
     pub sentences: Vec<Sentence>,

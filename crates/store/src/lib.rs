@@ -59,9 +59,14 @@ pub enum StoreError {
 /// What a store keeps of one article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredArticle {
+    /// The record; its `duplicate_of` and `story` are kept in their own columns.
     pub record: Record,
     /// The input exactly as read (before cleaning).
     pub raw: String,
+    /// The article's linking features (`sitrep_core::corpus::link::Prepared::to_bytes`), kept
+    /// so that the story index can be replayed or rebuilt without annotating again.
+    #[serde(skip)]
+    pub link: Option<Vec<u8>>,
 }
 
 impl StoredArticle {
@@ -69,8 +74,86 @@ impl StoredArticle {
         StoredArticle {
             record: a.to_record(),
             raw: a.raw.clone(),
+            link: None,
         }
     }
+}
+
+/// A story's descriptive head, as the story index knows it; counts are the store's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoryHead {
+    pub id: u32,
+    pub headline: String,
+    /// First and last dates (`YYYY-MM-DD`) seen: publication dates, else dates in the text.
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// One line of `sitrep stories`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StorySummary {
+    pub id: u32,
+    pub headline: String,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Member articles, copies included.
+    pub articles: usize,
+    /// Members that are copies of another article.
+    pub copies: usize,
+    /// Independent sources: distinct outlets among the non-copy members (members with no
+    /// known outlet count as one more source together).
+    pub sources: usize,
+}
+
+/// Filters for [`Store::stories`]. Newest (latest `last`) first.
+#[derive(Debug, Clone, Default)]
+pub struct StoryQuery {
+    /// Only stories with at least this many articles.
+    pub min_articles: usize,
+    /// Only stories whose last date is on or after this date (YYYY-MM-DD).
+    pub since: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// A member of a story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryMember {
+    #[serde(flatten)]
+    pub article: ArticleSummary,
+    pub duplicate_of: Option<String>,
+}
+
+/// An analyst decision on stories, kept in order and replayed whenever the index is rebuilt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Decision {
+    /// Merge the story holding `into` with the story holding `from`.
+    Merge { into: String, from: String },
+    /// Move these articles (all from one story) into one new story.
+    Split { articles: Vec<String> },
+}
+
+/// A logged decision: its number, and how many articles (by sequence) were stored when it
+/// was made, so that a replay applies it at the same point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedDecision {
+    pub id: i64,
+    pub after_seq: i64,
+    pub decision: Decision,
+}
+
+/// What a replay of the story index needs of a stored article, in storage order.
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    /// Storage sequence number (increasing with insertion).
+    pub seq: i64,
+    pub id: String,
+    pub text: String,
+    /// Stored linking features; `None` for articles stored before linking existed.
+    pub link: Option<Vec<u8>>,
+    pub duplicate_of: Option<String>,
+    pub story: Option<u32>,
 }
 
 /// Outcome of one batch write.
@@ -147,4 +230,37 @@ pub trait Store {
     /// Entities aggregated across all articles, most mentioned first.
     fn entities(&self, q: &EntityQuery) -> Result<Vec<EntityCount>, StoreError>;
     fn stats(&self) -> Result<Stats, StoreError>;
+
+    /// Write a batch of linked articles and the heads of the stories they touched, in one
+    /// transaction; story counts are recomputed from the members.
+    fn put_linked(
+        &mut self,
+        batch: &[StoredArticle],
+        stories: &[StoryHead],
+    ) -> Result<PutOutcome, StoreError>;
+    /// Set the story (and `duplicate_of`) of stored articles, update story heads, delete the
+    /// stories left empty, and log `decision` if given, in one transaction (merge, split,
+    /// replay corrections).
+    fn relink(
+        &mut self,
+        moves: &[(String, Option<String>, u32)],
+        stories: &[StoryHead],
+        decision: Option<&Decision>,
+    ) -> Result<(), StoreError>;
+    /// Highest storage sequence number (0 when empty).
+    fn max_seq(&self) -> Result<i64, StoreError>;
+    /// Every article with a sequence number above `after`, in order.
+    fn link_rows(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(LinkRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    /// Logged decisions with an id above `after`, in order.
+    fn decisions(&self, after: i64) -> Result<Vec<LoggedDecision>, StoreError>;
+    /// A page of stories, newest first, and the total number matching.
+    fn stories(&self, q: &StoryQuery) -> Result<(Vec<StorySummary>, usize), StoreError>;
+    /// One story's summary and members (oldest first).
+    fn story(&self, id: u32) -> Result<Option<(StorySummary, Vec<StoryMember>)>, StoreError>;
+    /// The story of an article.
+    fn story_of(&self, article_id: &str) -> Result<Option<u32>, StoreError>;
 }

@@ -8,11 +8,12 @@ use sitrep_core::model::{Entity, EntityKind};
 use sitrep_core::Record;
 
 use crate::{
-    ArticleQuery, ArticleSummary, EntityCount, EntityQuery, PutOutcome, Stats, Store, StoreError,
-    StoredArticle,
+    ArticleQuery, ArticleSummary, Decision, EntityCount, EntityQuery, LinkRow, LoggedDecision,
+    PutOutcome, Stats, Store, StoreError, StoredArticle, StoryHead, StoryMember, StoryQuery,
+    StorySummary,
 };
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -50,6 +51,32 @@ CREATE INDEX IF NOT EXISTS entities_key ON entities(key, kind);
 CREATE INDEX IF NOT EXISTS entities_article ON entities(article_id, start);
 ";
 
+/// Version 2: copies and stories (issue 4). Articles gain their links; stories and analyst
+/// decisions get tables. Articles stored by version 1 have no link features (`link` NULL):
+/// `sitrep` re-annotates them from `raw` the first time it links the store.
+const SCHEMA_V2: &str = "
+ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+ALTER TABLE articles ADD COLUMN story INTEGER;
+ALTER TABLE articles ADD COLUMN link BLOB;
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE TABLE IF NOT EXISTS stories (
+    id       INTEGER PRIMARY KEY,
+    headline TEXT NOT NULL,
+    first    TEXT,
+    last     TEXT,
+    articles INTEGER NOT NULL,
+    copies   INTEGER NOT NULL,
+    sources  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last DESC, id);
+CREATE TABLE IF NOT EXISTS decisions (
+    id        INTEGER PRIMARY KEY,
+    after_seq INTEGER NOT NULL,
+    decision  TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+";
+
 /// A store directory holding `sitrep.db`.
 pub struct SqliteStore {
     conn: Connection,
@@ -79,9 +106,14 @@ impl SqliteStore {
                 expected: SCHEMA_VERSION,
             });
         }
-        if version < 1 {
-            conn.execute_batch(SCHEMA_V1)?;
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        if version < SCHEMA_VERSION {
+            let tx = conn.unchecked_transaction()?;
+            if version < 1 {
+                tx.execute_batch(SCHEMA_V1)?;
+            }
+            tx.execute_batch(SCHEMA_V2)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
         }
         Ok(SqliteStore { conn, path })
     }
@@ -119,6 +151,7 @@ impl SqliteStore {
     pub fn in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA_V1)?;
+        conn.execute_batch(SCHEMA_V2)?;
         Ok(SqliteStore {
             conn,
             path: PathBuf::from(":memory:"),
@@ -126,15 +159,56 @@ impl SqliteStore {
     }
 }
 
-/// The record as stored: everything but the clean text and the entities, which have their own
-/// column and table (stored once, queryable with plain SQL).
+/// The record as stored: everything but the clean text, the entities and the links, which have
+/// their own columns and table (stored once, queryable with plain SQL, links updatable).
 fn record_json(r: &Record) -> Result<String, serde_json::Error> {
     let mut v = serde_json::to_value(r)?;
     if let Some(o) = v.as_object_mut() {
         o.remove("text");
         o.remove("entities");
+        o.remove("duplicate_of");
+        o.remove("story");
     }
     serde_json::to_string(&v)
+}
+
+fn story_summary(r: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
+    Ok(StorySummary {
+        id: r.get(0)?,
+        headline: r.get(1)?,
+        first: r.get(2)?,
+        last: r.get(3)?,
+        articles: r.get::<_, i64>(4)? as usize,
+        copies: r.get::<_, i64>(5)? as usize,
+        sources: r.get::<_, i64>(6)? as usize,
+    })
+}
+
+/// Upsert story heads and recount their members; stories left without members are deleted.
+fn put_heads(tx: &rusqlite::Transaction, heads: &[StoryHead]) -> Result<(), StoreError> {
+    let mut up = tx.prepare_cached(
+        "INSERT INTO stories (id, headline, first, last, articles, copies, sources)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0)
+         ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, first = excluded.first,
+             last = excluded.last",
+    )?;
+    let mut count = tx.prepare_cached(
+        "UPDATE stories SET
+             articles = (SELECT count(*) FROM articles WHERE story = ?1),
+             copies = (SELECT count(*) FROM articles WHERE story = ?1 AND duplicate_of IS NOT NULL),
+             sources = (SELECT count(DISTINCT source) FROM articles
+                        WHERE story = ?1 AND duplicate_of IS NULL)
+                     + (SELECT EXISTS(SELECT 1 FROM articles
+                        WHERE story = ?1 AND duplicate_of IS NULL AND source IS NULL))
+         WHERE id = ?1",
+    )?;
+    let mut gone = tx.prepare_cached("DELETE FROM stories WHERE id = ?1 AND articles = 0")?;
+    for h in heads {
+        up.execute(params![h.id, h.headline, h.first, h.last])?;
+        count.execute([h.id])?;
+        gone.execute([h.id])?;
+    }
+    Ok(())
 }
 
 /// What `sitrep entities` groups by: the code, else the canonical name, else the mention, the
@@ -163,13 +237,21 @@ impl Store for SqliteStore {
     }
 
     fn put_batch(&mut self, batch: &[StoredArticle]) -> Result<PutOutcome, StoreError> {
+        self.put_linked(batch, &[])
+    }
+
+    fn put_linked(
+        &mut self,
+        batch: &[StoredArticle],
+        stories: &[StoryHead],
+    ) -> Result<PutOutcome, StoreError> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let tx = self.conn.transaction()?;
         let mut out = PutOutcome::default();
         {
             let mut ins = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, source, url, path, published, title, lang, text, raw, record, n_entities, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT OR IGNORE INTO articles (id, source, url, path, published, title, lang, text, raw, record, n_entities, ingested_at, duplicate_of, story, link)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             let mut ent = tx.prepare_cached(
                 "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, lat, lon, via, key)
@@ -194,7 +276,10 @@ impl Store for SqliteStore {
                     a.raw,
                     json,
                     r.entities.len() as i64,
-                    now
+                    now,
+                    r.duplicate_of,
+                    r.story,
+                    a.link
                 ])?;
                 if n == 0 {
                     out.already_present += 1;
@@ -220,8 +305,174 @@ impl Store for SqliteStore {
                 }
             }
         }
+        put_heads(&tx, stories)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    fn relink(
+        &mut self,
+        moves: &[(String, Option<String>, u32)],
+        stories: &[StoryHead],
+        decision: Option<&Decision>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut up = tx.prepare_cached(
+                "UPDATE articles SET story = ?2, duplicate_of = ?3 WHERE id = ?1",
+            )?;
+            for (id, dup, story) in moves {
+                up.execute(params![id, story, dup])?;
+            }
+        }
+        put_heads(&tx, stories)?;
+        if let Some(d) = decision {
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let json = serde_json::to_string(d).map_err(|e| StoreError::Record {
+                id: "decision".into(),
+                source: e,
+            })?;
+            tx.execute(
+                "INSERT INTO decisions (after_seq, decision, at)
+                 VALUES ((SELECT coalesce(max(rowid), 0) FROM articles), ?1, ?2)",
+                params![json, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn max_seq(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(rowid), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn link_rows(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(LinkRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rowid, id, text, link, duplicate_of, story FROM articles
+             WHERE rowid > ?1 ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([after])?;
+        while let Some(r) = rows.next()? {
+            f(LinkRow {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                text: r.get(2)?,
+                link: r.get(3)?,
+                duplicate_of: r.get(4)?,
+                story: r.get(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn decisions(&self, after: i64) -> Result<Vec<LoggedDecision>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, after_seq, decision FROM decisions WHERE id > ?1 ORDER BY id")?;
+        let rows = stmt.query_map([after], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, after_seq, json) = row?;
+            let decision = serde_json::from_str(&json).map_err(|e| StoreError::Record {
+                id: format!("decision {id}"),
+                source: e,
+            })?;
+            out.push(LoggedDecision {
+                id,
+                after_seq,
+                decision,
+            });
+        }
+        Ok(out)
+    }
+
+    fn stories(&self, q: &StoryQuery) -> Result<(Vec<StorySummary>, usize), StoreError> {
+        let mut wh = vec!["articles >= ?1"];
+        let mut args: Vec<rusqlite::types::Value> = vec![(q.min_articles.max(1) as i64).into()];
+        if let Some(s) = &q.since {
+            wh.push("last >= ?2");
+            args.push(s.clone().into());
+        }
+        let where_sql = wh.join(" AND ");
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM stories WHERE {where_sql}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = if q.limit == 0 {
+            i64::MAX
+        } else {
+            q.limit as i64
+        };
+        let sql = format!(
+            "SELECT id, headline, first, last, articles, copies, sources FROM stories
+             WHERE {where_sql} ORDER BY last IS NULL, last DESC, id DESC LIMIT {limit} OFFSET {}",
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), story_summary)?;
+        Ok((rows.collect::<Result<Vec<_>, _>>()?, total as usize))
+    }
+
+    fn story(&self, id: u32) -> Result<Option<(StorySummary, Vec<StoryMember>)>, StoreError> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT id, headline, first, last, articles, copies, sources FROM stories
+                 WHERE id = ?1",
+                [id],
+                story_summary,
+            )
+            .optional()?;
+        let Some(head) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, published, source, title, url, lang, length(text), n_entities, duplicate_of
+             FROM articles WHERE story = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(StoryMember {
+                article: ArticleSummary {
+                    id: r.get(0)?,
+                    published: r.get(1)?,
+                    source: r.get(2)?,
+                    title: r.get(3)?,
+                    url: r.get(4)?,
+                    lang: r.get(5)?,
+                    chars: r.get::<_, i64>(6)? as usize,
+                    entities: r.get::<_, i64>(7)? as usize,
+                },
+                duplicate_of: r.get(8)?,
+            })
+        })?;
+        Ok(Some((head, rows.collect::<Result<Vec<_>, _>>()?)))
+    }
+
+    fn story_of(&self, article_id: &str) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT story FROM articles WHERE id = ?1",
+                [article_id],
+                |r| r.get::<_, Option<u32>>(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
@@ -233,17 +484,26 @@ impl Store for SqliteStore {
     }
 
     fn get(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
-        let row: Option<(String, String, String)> = self
+        type Row = (
+            (String, String, String),
+            (Option<String>, Option<u32>, Option<Vec<u8>>),
+        );
+        let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT record, raw, text FROM articles WHERE id = ?1",
+                "SELECT record, raw, text, duplicate_of, story, link FROM articles WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        (r.get(0)?, r.get(1)?, r.get(2)?),
+                        (r.get(3)?, r.get(4)?, r.get(5)?),
+                    ))
+                },
             )
             .optional()?;
         match row {
             None => Ok(None),
-            Some((json, raw, text)) => {
+            Some(((json, raw, text), (duplicate_of, story, link))) => {
                 let mut record: Record =
                     serde_json::from_str(&json).map_err(|e| StoreError::Record {
                         id: id.to_string(),
@@ -251,7 +511,9 @@ impl Store for SqliteStore {
                     })?;
                 record.text = text;
                 record.entities = self.article_entities(id)?;
-                Ok(Some(StoredArticle { record, raw }))
+                record.duplicate_of = duplicate_of;
+                record.story = story;
+                Ok(Some(StoredArticle { record, raw, link }))
             }
         }
     }

@@ -7,8 +7,10 @@
 //! - [`stories`]: online story clustering (TF-IDF, entities and time), with analyst
 //!   constraints.
 //!
-//! Neither is wired into the CLI or the store yet (issue 4 is in progress); their evaluations
-//! run as examples: `eval_copies` and `eval_stories`.
+//! - [`corroboration`]: independent sources of a story, its figures and quotes.
+//! - [`link`]: both together, as `sitrep process` and `sitrep ingest` use them.
 
+pub mod corroboration;
 pub mod dedup;
+pub mod link;
 pub mod stories;

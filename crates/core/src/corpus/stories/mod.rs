@@ -216,7 +216,7 @@ pub struct StoryIndex {
 const Q: f64 = 65535.0;
 
 /// Features of one article before weighting.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Features {
     /// Content term -> count (title counted once more).
     pub terms: BTreeMap<String, u32>,
@@ -303,6 +303,43 @@ impl StoryIndex {
         };
         self.attach(id.to_string(), member, sid);
         sid
+    }
+
+    /// TEMPORARY (replaced by the stories-quality branch): a copy joins its original's story
+    /// without adding evidence.
+    pub fn add_copy(&mut self, id: &str, original: &str) -> Option<StoryId> {
+        if let Some(m) = self.members.get(id) {
+            return Some(m.story);
+        }
+        let sid = self.story_of(original)?;
+        let m = Member {
+            story: sid,
+            terms: Vec::new(),
+            ents: Vec::new(),
+            intervals: Vec::new(),
+            published: None,
+        };
+        self.attach(id.to_string(), m, sid);
+        Some(sid)
+    }
+
+    /// TEMPORARY: merge story b into a.
+    pub fn merge(&mut self, a: StoryId, b: StoryId) -> Option<StoryId> {
+        let x = self.story(a)?.articles.first()?.clone();
+        let y = self.story(b)?.articles.first()?.clone();
+        self.must_link(&x, &y);
+        self.story_of(&x)
+    }
+
+    /// TEMPORARY: move articles of one story into one new story.
+    pub fn split_out(&mut self, articles: &[&str]) -> Option<StoryId> {
+        let first = *articles.first()?;
+        let s = self.split(first)?;
+        for a in &articles[1..] {
+            self.split(a);
+            self.must_link(first, a);
+        }
+        Some(s)
     }
 
     fn score(&self, m: &Member, s: &Story) -> f64 {
