@@ -158,7 +158,6 @@ pub enum Command {
     },
     /// One story: its articles and copies, independent sources, shared entities, figures and
     /// quotes with who reports them; or an analyst decision (merge, split).
-    #[command(args_conflicts_with_subcommands = true)]
     Story {
         /// Story id (from `sitrep stories`), or an article id (prefix) to show its story.
         id: Option<String>,

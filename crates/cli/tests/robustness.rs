@@ -240,6 +240,29 @@ fn kill_9_mid_ingest_then_rerun_stores_everything_once() {
         "SELECT count(*) FROM articles a WHERE a.n_entities != (SELECT count(*) FROM entities e WHERE e.article_id = a.id)",
     );
     assert_eq!(torn, 0);
+    // Copies and stories after the crash and the re-run are those of one uninterrupted run
+    // (`process` links the same input in memory, in the same order).
+    let out = bin()
+        .args(["process", "--quiet", "--compact"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut differ = 0;
+    for rec in records(&out) {
+        let (story, dup): (Option<i64>, Option<String>) = conn
+            .query_row(
+                "SELECT story, duplicate_of FROM articles WHERE id = ?1",
+                [rec["id"].as_str().unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        if story != rec["story"].as_i64() || dup.as_deref() != rec["duplicate_of"].as_str() {
+            differ += 1;
+        }
+    }
+    assert_eq!(differ, 0, "links differ from one uninterrupted run");
 }
 
 /// What the store gives back (`show --json`) is exactly what `process` emits for the same input.

@@ -287,3 +287,37 @@ fn figures_and_quotes() {
     let q4 = items(seed(&recs, 2), "quotes");
     assert!(q4.iter().any(|q| q["speaker"] == "a joint statement"));
 }
+
+/// Issue 4: 000 and 001 report the same Ottawa 2+2 meeting (one story, two independent
+/// outlets, neither a copy); 004, a January 2024 statement with the same actors, is another
+/// story. Checked through `process` and through the store.
+#[test]
+fn seeds_000_and_001_share_a_story_and_004_does_not() {
+    let Some(recs) = seeds() else { return };
+    let story = |i: usize| seed(&recs, i)["story"].as_i64().expect("story");
+    assert_eq!(story(0), story(1));
+    assert_ne!(story(0), story(2));
+    for i in 0..3 {
+        assert!(seed(&recs, i)["duplicate_of"].is_null());
+    }
+    let data = shared_data().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().to_str().unwrap();
+    let out = run(&[
+        "ingest",
+        "--quiet",
+        "--store",
+        s,
+        data.join("seeds").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let out = run(&["stories", "--json", "--store", s]);
+    let stories = records(&out);
+    assert_eq!(stories.len(), 2, "{stories:?}");
+    let ottawa = stories
+        .iter()
+        .find(|s| s["articles"] == 2)
+        .expect("a two-article story");
+    assert_eq!(ottawa["sources"], 2);
+    assert_eq!(ottawa["first"], "2024-11-02");
+}

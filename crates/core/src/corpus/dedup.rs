@@ -85,6 +85,10 @@ pub struct DedupConfig {
     /// The containment rule applies only when the smaller text has at least this many distinct
     /// shingles, so that a one-line text is not a "copy" of every article that contains it.
     pub min_shingles: usize,
+    /// Most articles kept per LSH bucket (the earliest ones). A flood of one wire story, or
+    /// boilerplate shared by thousands of articles, would otherwise make every insert compare
+    /// with the whole flood; the earliest members (the family roots) are the ones that matter.
+    pub max_bucket: usize,
     /// Seed of the hash functions. Indexes with different seeds are incompatible.
     pub seed: u64,
 }
@@ -100,6 +104,7 @@ impl Default for DedupConfig {
             threshold: 0.3,
             containment: 0.6,
             min_shingles: 30,
+            max_bucket: 64,
             seed: 0x5174_7265_7064_7570,
         }
     }
@@ -132,6 +137,9 @@ impl DedupConfig {
                 "threshold must be in (0, 1], not {}",
                 self.threshold
             ));
+        }
+        if self.max_bucket == 0 {
+            return bad("max_bucket must be at least 1".into());
         }
         if self.containment.is_nan() || self.containment <= 0.0 {
             return bad(format!(
@@ -580,12 +588,37 @@ impl DedupIndex {
         }
         for band in 0..self.bands.len() {
             let key = self.hasher.band_key(sig, band);
-            self.bands[band].entry(key).or_default().push(n);
+            let bucket = self.bands[band].entry(key).or_default();
+            if bucket.len() < self.config.max_bucket {
+                bucket.push(n);
+            }
         }
     }
 
     /// Verified matches: (insertion number, estimated Jaccard, estimated containment).
     fn verified(&self, sig: &Signature) -> Vec<(u32, f64, f64)> {
+        self.candidates(sig)
+            .into_iter()
+            .filter_map(|n| self.is_copy(sig, n).map(|(j, c)| (n, j, c)))
+            .collect()
+    }
+
+    /// The earliest family root among the verified matches. Once one member of a family is
+    /// verified, the family's other candidates are not compared again.
+    fn earliest(&self, sig: &Signature) -> Option<u32> {
+        let cands = self.candidates(sig);
+        let mut found: Vec<u32> = Vec::new();
+        for n in cands {
+            let r = self.root[n as usize];
+            if !found.contains(&r) && self.is_copy(sig, n).is_some() {
+                found.push(r);
+            }
+        }
+        found.into_iter().min()
+    }
+
+    /// Candidates sharing at least one band with `sig`, in insertion order.
+    fn candidates(&self, sig: &Signature) -> Vec<u32> {
         if sig.is_empty() || sig.mins.len() != self.config.num_hashes {
             return Vec::new();
         }
@@ -597,26 +630,18 @@ impl DedupIndex {
         }
         cands.sort_unstable();
         cands.dedup();
-        let c = &self.config;
         cands
-            .into_iter()
-            .filter_map(|n| {
-                let other = &self.sigs[n as usize];
-                let j = sig.jaccard(other);
-                let cont = sig.containment(other, j);
-                let small = sig.shingles.min(other.shingles) as usize;
-                let ok = j >= c.threshold || (cont >= c.containment && small >= c.min_shingles);
-                ok.then_some((n, j, cont))
-            })
-            .collect()
     }
 
-    /// The earliest family root among the verified matches.
-    fn earliest(&self, sig: &Signature) -> Option<u32> {
-        self.verified(sig)
-            .into_iter()
-            .map(|(n, _, _)| self.root[n as usize])
-            .min()
+    /// `Some((jaccard, containment))` when `sig` copies indexed article `n`.
+    fn is_copy(&self, sig: &Signature, n: u32) -> Option<(f64, f64)> {
+        let c = &self.config;
+        let other = &self.sigs[n as usize];
+        let j = sig.jaccard(other);
+        let cont = sig.containment(other, j);
+        let small = sig.shingles.min(other.shingles) as usize;
+        let ok = j >= c.threshold || (cont >= c.containment && small >= c.min_shingles);
+        ok.then_some((j, cont))
     }
 }
 
