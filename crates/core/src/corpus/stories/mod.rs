@@ -66,10 +66,11 @@
 //!
 //! ## Syndicated copies
 //!
-//! [`StoryIndex::add_copy`] puts a copy (found by `corpus::copies`) in its original's story:
-//! it is listed in [`Story::articles`] and [`Story::copies`] but adds nothing to the centroid,
-//! the document frequencies or any score, and it is never a scanned member. Copies move with
-//! their original in `split_out` and `merge`; `split`/`cannot_link` move a single article.
+//! [`StoryIndex::add_copy`] puts a copy (as found by [`crate::corpus::dedup`]) in its
+//! original's story: it is listed in [`Story::articles`] and [`Story::copies`] but adds
+//! nothing to the centroid, the document frequencies or any score, and it is never a scanned
+//! member. Copies move with their original in `split_out` and `merge`; `split` and
+//! `cannot_link` move a single article.
 //!
 //! ```
 //! use sitrep_core::{Pipeline, model::Meta};
