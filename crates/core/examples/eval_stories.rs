@@ -5,6 +5,7 @@
 //! export SITREP_SHARED=/work/shared
 //! cargo run --release -p sitrep-core --example eval_stories              # ECB+ dev report
 //! cargo run --release -p sitrep-core --example eval_stories -- --json    # same, as JSON
+//! cargo run --release -p sitrep-core --example eval_stories -- --errors  # mixed/split stories
 //! cargo run --release -p sitrep-core --example eval_stories -- --gedikli # story-chain smoke test
 //! cargo run --release -p sitrep-core --example eval_stories -- --speed 10000  # add() throughput
 //! cargo run --release -p sitrep-core --example eval_stories -- --grid    # tuning grid (dev only)
@@ -93,6 +94,9 @@ fn main() -> ExitCode {
     let pred = run_order(&docs, &config, &(0..n).collect::<Vec<_>>());
     let cluster_s = t1.elapsed().as_secs_f64();
     let ours = score(&gold, &pred);
+    if args.iter().any(|a| a == "--errors") {
+        errors(&docs, &pred);
+    }
     // Shuffled orders.
     let mut shuffled = Vec::new();
     for seed in 1..=3u64 {
@@ -185,6 +189,37 @@ fn main() -> ExitCode {
         n as f64 / cluster_s
     );
     ExitCode::SUCCESS
+}
+
+/// Per predicted story holding more than one gold story (or per gold story split over several
+/// predicted ones): how many documents of each gold story it holds.
+fn errors(docs: &[Doc], pred: &[u32]) {
+    let mut by_pred: BTreeMap<u32, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut by_gold: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (d, &p) in docs.iter().zip(pred) {
+        *by_pred
+            .entry(p)
+            .or_default()
+            .entry(&d.subtopic)
+            .or_default() += 1;
+        *by_gold
+            .entry(&d.subtopic)
+            .or_default()
+            .entry(p)
+            .or_default() += 1;
+    }
+    println!("predicted stories mixing gold stories:");
+    for (p, g) in &by_pred {
+        if g.len() > 1 {
+            println!("  story {p:>4}: {g:?}");
+        }
+    }
+    println!("gold stories split over predicted stories:");
+    for (g, p) in &by_gold {
+        if p.len() > 1 {
+            println!("  {g:<12}: {p:?}");
+        }
+    }
 }
 
 fn row(name: &str, s: &Scores) {

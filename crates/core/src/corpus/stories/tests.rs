@@ -265,3 +265,202 @@ fn seeds_000_001_share_a_story_004_does_not() {
     assert_eq!(s0, s1, "seeds 000 and 001 report the same meeting");
     assert_ne!(s4, s0, "seed 004 is a different event");
 }
+
+/// Every article is in exactly one story, and `story_of` agrees with the story lists.
+fn assert_partition(ix: &StoryIndex) {
+    let mut seen = std::collections::HashMap::new();
+    for s in ix.stories() {
+        for a in &s.articles {
+            assert!(
+                seen.insert(a.clone(), s.id).is_none(),
+                "{a} is in two stories"
+            );
+            assert_eq!(ix.story_of(a), Some(s.id), "{a}");
+        }
+        for (c, _) in &s.copies {
+            assert!(s.articles.contains(c), "copy {c} not listed as a member");
+        }
+    }
+    assert_eq!(seen.len(), ix.len());
+}
+
+#[test]
+fn features_serialise_and_replay_the_same_index() {
+    let arts = [icbm_a(), notre_dame_a(), icbm_b()];
+    let mut direct = index();
+    let mut replay = index();
+    for a in &arts {
+        let f = features(a, false);
+        let json = serde_json::to_string(&f).unwrap();
+        let back: Features = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, f);
+        assert_eq!(
+            direct.add(a),
+            replay.add_features(&a.id, headline_of(a), back)
+        );
+    }
+    assert_eq!(direct, replay);
+}
+
+#[test]
+fn copy_joins_its_original_without_changing_any_score() {
+    let mut ix = index();
+    let a = ix.add(&icbm_a());
+    ix.add(&notre_dame_a());
+    let probe = icbm_b();
+    let before = ix.explain(&probe);
+    assert_eq!(ix.add_copy("icbm-a-copy", "icbm-a"), Some(a));
+    assert_eq!(ix.explain(&probe), before, "a copy is no new evidence");
+    let s = ix.story(a).unwrap();
+    assert_eq!(
+        s.articles,
+        vec!["icbm-a".to_string(), "icbm-a-copy".to_string()]
+    );
+    assert_eq!(
+        s.copies,
+        vec![("icbm-a-copy".to_string(), "icbm-a".to_string())]
+    );
+    // Idempotent, and an unknown original adds nothing.
+    assert_eq!(ix.add_copy("icbm-a-copy", "nd-a"), Some(a));
+    assert_eq!(ix.add_copy("orphan", "no-such-article"), None);
+    assert_eq!(ix.story_of("orphan"), None);
+    assert_eq!(ix.len(), 3);
+    // The next report still finds the story.
+    assert_eq!(ix.add(&probe), a);
+    assert_partition(&ix);
+}
+
+#[test]
+fn merge_moves_the_younger_story_and_later_adds_respect_it() {
+    let mut ix = index();
+    let a = ix.add(&icbm_a());
+    let d = ix.add(&notre_dame_a());
+    ix.add_copy("nd-a-copy", "nd-a");
+    assert_ne!(a, d);
+    assert_eq!(ix.merge(d, a), Some(a), "the older story keeps its id");
+    assert_eq!(ix.stories().count(), 1);
+    assert_eq!(ix.story_of("nd-a"), Some(a));
+    assert_eq!(ix.story_of("nd-a-copy"), Some(a));
+    assert!(ix.story(d).unwrap().articles.is_empty());
+    assert!(ix.must["icbm-a"].contains("nd-a"));
+    // Later reports of either event join the merged story.
+    assert_eq!(ix.add(&notre_dame_b()), a);
+    assert_eq!(ix.add(&icbm_b()), a);
+    assert_eq!(ix.merge(a, 99), None);
+    assert_eq!(ix.merge(a, d), None, "an emptied story cannot be merged");
+    assert_partition(&ix);
+}
+
+#[test]
+fn split_out_moves_articles_together_and_never_back() {
+    let mut ix = index();
+    let a = ix.add(&icbm_a());
+    ix.must_link("icbm-a", "nd-a");
+    ix.must_link("icbm-a", "nd-b");
+    assert_eq!(ix.add(&notre_dame_a()), a);
+    assert_eq!(ix.add(&notre_dame_b()), a);
+    ix.add_copy("nd-a-copy", "nd-a");
+    ix.add_copy("icbm-a-copy", "icbm-a");
+    // Not all members of one story, or unknown: nothing happens.
+    ix.cannot_link("icbm-a", "hypersonic-jan");
+    let other = ix.add(&hypersonic());
+    assert_ne!(other, a);
+    assert_eq!(ix.split_out(&["nd-a", "hypersonic-jan"]), None);
+    assert_eq!(ix.split_out(&["nd-a", "nobody"]), None);
+    assert_eq!(ix.split_out(&[]), None);
+    assert_eq!(ix.story(a).unwrap().articles.len(), 5);
+
+    let s = ix.split_out(&["nd-a", "nd-b"]).unwrap();
+    assert_ne!(s, a);
+    assert_eq!(
+        ix.story(s).unwrap().articles,
+        vec![
+            "nd-a".to_string(),
+            "nd-b".to_string(),
+            "nd-a-copy".to_string()
+        ],
+        "the copy follows its original"
+    );
+    assert_eq!(
+        ix.story(a).unwrap().articles,
+        vec!["icbm-a".to_string(), "icbm-a-copy".to_string()]
+    );
+    assert_partition(&ix);
+    // The earlier must-link cannot pull them back, nor can a merge request by must-link.
+    ix.must_link("icbm-a", "nd-a");
+    assert_eq!(ix.story_of("nd-a"), Some(s));
+    assert_partition(&ix);
+    // A later report of the fire joins the split-out story, a missile report the old one.
+    let mut nd_c = notre_dame_b();
+    nd_c.id = "nd-c".into();
+    assert_eq!(ix.add(&nd_c), s);
+    assert_eq!(ix.add(&icbm_b()), a);
+    // Splitting out a whole story changes nothing.
+    assert_eq!(ix.split_out(&["icbm-a", "icbm-a-copy", "icbm-b"]), Some(a));
+    assert_partition(&ix);
+}
+
+#[test]
+fn stories_far_outside_the_time_window_are_not_candidates() {
+    let mut ix = index();
+    let a = ix.add(&icbm_a());
+    // The same text published a year later is another happening (e.g. an anniversary
+    // rerun): the old story is not even a candidate.
+    let mut later = icbm_b();
+    later.published = NaiveDate::from_ymd_opt(2025, 11, 1);
+    assert_ne!(ix.add(&later), a);
+    let m = ix.admit(&features(&icbm_b(), false));
+    match ix.candidates("x", &m) {
+        Err(c) => assert!(c.contains(&a)),
+        Ok(_) => panic!("no must-link here"),
+    }
+}
+
+#[test]
+fn members_scanned_bounds_the_member_comparison() {
+    let mut ix = StoryIndex::new(StoryConfig {
+        members_scanned: 1,
+        ..Default::default()
+    })
+    .unwrap();
+    let a = ix.add(&icbm_a());
+    ix.add_copy("icbm-a-copy", "icbm-a");
+    ix.must_link("icbm-a", "nd-a");
+    ix.add(&notre_dame_a());
+    let s = ix.story(a).unwrap().clone();
+    // Copies are skipped; only the first real member is compared with.
+    let ids: Vec<&Member> = ix.scanned(&s).collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids[0].copy_of, None);
+    assert_eq!(ids[0], &ix.members["icbm-a"]);
+}
+
+#[test]
+fn serde_round_trip_after_copies_merges_and_splits() {
+    let ops = |ix: &mut StoryIndex, from: usize, to: usize| {
+        for k in from..to {
+            match k {
+                0 => drop(ix.add(&icbm_a())),
+                1 => drop(ix.add(&notre_dame_a())),
+                2 => drop(ix.add_copy("c1", "icbm-a")),
+                3 => drop(ix.merge(0, 1)),
+                4 => drop(ix.split_out(&["nd-a"])),
+                5 => drop(ix.add(&icbm_b())),
+                6 => drop(ix.add(&notre_dame_b())),
+                _ => drop(ix.add(&hypersonic())),
+            }
+        }
+    };
+    let mut long = index();
+    ops(&mut long, 0, 8);
+    for cut in 1..8 {
+        let mut first = index();
+        ops(&mut first, 0, cut);
+        let json = serde_json::to_string(&first).unwrap();
+        let mut resumed: StoryIndex = serde_json::from_str(&json).unwrap();
+        assert_eq!(resumed, first);
+        ops(&mut resumed, cut, 8);
+        assert_eq!(resumed, long, "cut at {cut}");
+    }
+    assert_partition(&long);
+}
