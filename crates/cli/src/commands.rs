@@ -444,6 +444,27 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    /// `sitrep config` shows every setting (only unset optional ones may be commented out).
+    #[test]
+    fn default_config_file_lists_every_setting() {
+        let file: toml::Table = toml::from_str(DEFAULT_CONFIG).unwrap();
+        let defaults = serde_json::to_value(sitrep_core::PipelineConfig::default()).unwrap();
+        for (section, fields) in defaults.as_object().unwrap() {
+            let listed = file
+                .get(section)
+                .and_then(|t| t.as_table())
+                .unwrap_or_else(|| panic!("section [{section}] missing from default_config.toml"));
+            for (name, value) in fields.as_object().unwrap() {
+                if !value.is_null() {
+                    assert!(
+                        listed.contains_key(name),
+                        "[{section}] {name} missing from default_config.toml"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn unknown_setting_is_an_error() {
         assert!(
