@@ -223,6 +223,11 @@ fn config_rejects_unknown_fields_and_bad_values() {
         ..Default::default()
     };
     assert!(StoryIndex::new(bad).is_err());
+    let bad = StoryConfig {
+        max_candidates: 0,
+        ..Default::default()
+    };
+    assert!(StoryIndex::new(bad).is_err());
 }
 
 fn shared_data() -> Option<std::path::PathBuf> {
@@ -463,4 +468,35 @@ fn serde_round_trip_after_copies_merges_and_splits() {
         assert_eq!(resumed, long, "cut at {cut}");
     }
     assert_partition(&long);
+}
+
+#[test]
+fn max_candidates_keeps_the_stories_with_most_posting_hits() {
+    // The same three reports without publication dates (so that no time filter applies):
+    // the January launch shares some vocabulary with the Hwasong-19 reports, the October
+    // report shares more; with a cap of one candidate, only the October story is scored.
+    let undated = |a: Article| {
+        let mut a = a;
+        a.meta.published = None;
+        a.published = None;
+        a
+    };
+    let run = |cap: usize| {
+        let mut ix = StoryIndex::new(StoryConfig {
+            max_candidates: cap,
+            ..Default::default()
+        })
+        .unwrap();
+        let a = ix.add(&undated(icbm_a()));
+        let h = ix.add(&undated(hypersonic()));
+        let m = ix.admit(&features(&undated(icbm_b()), false));
+        match ix.candidates("x", &m) {
+            Err(c) => (a, h, c),
+            Ok(_) => panic!("no must-link here"),
+        }
+    };
+    let (a, h, all) = run(64);
+    assert_eq!(all, vec![a, h]);
+    let (_, _, capped) = run(1);
+    assert_eq!(capped, vec![a]);
 }
