@@ -460,8 +460,51 @@ impl Hasher for KeyHasher {
     fn write_u64(&mut self, i: u64) {
         self.0 = i;
     }
+    fn write_u32(&mut self, i: u32) {
+        // spread the 32 bits over the whole word: the table uses the top bits too
+        self.0 = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
-type Buckets = HashMap<u64, Vec<u32>, BuildHasherDefault<KeyHasher>>;
+
+/// One LSH band: band key (folded to 32 bits) -> articles. Most keys hold one article, so it
+/// is stored inline (8 bytes an entry); only keys shared by several articles get a list.
+/// Folding the key can only add candidates, and every candidate is verified.
+#[derive(Debug, Default, Clone)]
+struct Buckets {
+    one: HashMap<u32, u32, BuildHasherDefault<KeyHasher>>,
+    more: HashMap<u32, Vec<u32>, BuildHasherDefault<KeyHasher>>,
+}
+
+impl Buckets {
+    fn fold(key: u64) -> u32 {
+        (key ^ (key >> 32)) as u32
+    }
+
+    fn insert(&mut self, key: u64, n: u32, max: usize) {
+        let k = Self::fold(key);
+        match self.one.entry(k) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                let v = self.more.entry(k).or_default();
+                if v.len() + 1 < max {
+                    v.push(n);
+                }
+            }
+        }
+    }
+
+    fn extend_into(&self, key: u64, out: &mut Vec<u32>) {
+        let k = Self::fold(key);
+        if let Some(&n) = self.one.get(&k) {
+            out.push(n);
+            if let Some(v) = self.more.get(&k) {
+                out.extend_from_slice(v);
+            }
+        }
+    }
+}
 
 /// An incremental near-duplicate index: MinHash signatures in LSH bands, and for every indexed
 /// article the earliest article of its copy family.
@@ -588,10 +631,7 @@ impl DedupIndex {
         }
         for band in 0..self.bands.len() {
             let key = self.hasher.band_key(sig, band);
-            let bucket = self.bands[band].entry(key).or_default();
-            if bucket.len() < self.config.max_bucket {
-                bucket.push(n);
-            }
+            self.bands[band].insert(key, n, self.config.max_bucket);
         }
     }
 
@@ -624,9 +664,7 @@ impl DedupIndex {
         }
         let mut cands: Vec<u32> = Vec::new();
         for (band, buckets) in self.bands.iter().enumerate() {
-            if let Some(v) = buckets.get(&self.hasher.band_key(sig, band)) {
-                cands.extend_from_slice(v);
-            }
+            buckets.extend_into(self.hasher.band_key(sig, band), &mut cands);
         }
         cands.sort_unstable();
         cands.dedup();

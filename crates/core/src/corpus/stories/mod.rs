@@ -144,6 +144,9 @@ pub struct StoryConfig {
     pub members_scanned: usize,
     /// How many of the most similar scanned members are averaged.
     pub top_members: usize,
+    /// Member cosines are computed only for this many candidates: those with the best
+    /// centroid-only score (the member comparisons are most of the cost of `add`).
+    pub rescored: usize,
 }
 
 impl Default for StoryConfig {
@@ -162,6 +165,7 @@ impl Default for StoryConfig {
             member_link: 0.5,
             members_scanned: 8,
             top_members: 2,
+            rescored: 16,
         }
     }
 }
@@ -191,8 +195,8 @@ impl StoryConfig {
         if self.member_link > 1.0 {
             return bad("`member_link` must be in [0, 1]");
         }
-        if self.members_scanned == 0 || self.top_members == 0 {
-            return bad("`members_scanned` and `top_members` must be at least 1");
+        if self.members_scanned == 0 || self.top_members == 0 || self.rescored == 0 {
+            return bad("`members_scanned`, `top_members` and `rescored` must be at least 1");
         }
         Ok(())
     }
@@ -217,8 +221,8 @@ pub struct Story {
     // --- clustering state (integers only, so that serialisation is exact) ---
     /// Sum of the members' quantised unit tf vectors: term id -> weight (IDF is applied at
     /// comparison time, with the document frequencies of that moment).
-    centroid: BTreeMap<u32, u64>,
-    ents: BTreeMap<u32, u64>,
+    centroid: Sparse,
+    ents: Sparse,
     /// Date intervals (days since CE, inclusive) from members, with how many members gave each.
     intervals: Vec<(i32, i32, u32)>,
     /// Cached IDF-weighted norms of `centroid` and `ents` (f64 bits, so that serialisation is
@@ -412,6 +416,12 @@ impl StoryIndex {
     }
 
     fn parts(&self, p: &Probe, s: &Story) -> Explain {
+        self.parts_of(p, s, true)
+    }
+
+    /// The score parts; without `members`, the content and entity scores are the centroid
+    /// cosines alone.
+    fn parts_of(&self, p: &Probe, s: &Story, members: bool) -> Explain {
         let c = &self.config;
         let m = p.m;
         let (tn, en) = match s.norms {
@@ -423,7 +433,7 @@ impl StoryIndex {
         };
         let mut text = cosine(&m.terms, &p.tidf, p.tn, &s.centroid, tn);
         let mut entities = cosine(&m.ents, &p.eidf, p.en, &s.ents, en);
-        if c.member_link > 0.0 {
+        if members && c.member_link > 0.0 {
             let (mt, me) = self.nearest(p, s);
             text = (1.0 - c.member_link) * text + c.member_link * mt;
             entities = (1.0 - c.member_link) * entities + c.member_link * me;
@@ -703,7 +713,20 @@ impl StoryIndex {
     fn best(&self, m: &Member, cands: &[StoryId]) -> Option<StoryId> {
         let mut best: Option<(f64, StoryId)> = None;
         let p = self.probe(m);
-        for &s in cands {
+        // Stage 1: centroid-only scores for every candidate; stage 2: the full score (with
+        // the nearest members) for the `rescored` best of them. Ties keep candidate order.
+        let mut cands = cands.to_vec();
+        if self.config.member_link > 0.0 && cands.len() > self.config.rescored {
+            let mut pre: Vec<(f64, StoryId)> = cands
+                .iter()
+                .map(|&s| (self.parts_of(&p, &self.stories[s as usize], false).total, s))
+                .collect();
+            pre.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            pre.truncate(self.config.rescored);
+            cands = pre.into_iter().map(|(_, s)| s).collect();
+            cands.sort_unstable();
+        }
+        for &s in &cands {
             let story = &self.stories[s as usize];
             let sc = self.parts(&p, story).total;
             // Strictly greater: ties keep the older (lower id) story.
@@ -724,8 +747,8 @@ impl StoryIndex {
             headline,
             first: None,
             last: None,
-            centroid: BTreeMap::new(),
-            ents: BTreeMap::new(),
+            centroid: Vec::new(),
+            ents: Vec::new(),
             intervals: Vec::new(),
             norms: None,
             pub_min: None,
@@ -1058,30 +1081,61 @@ fn idf(n_docs: u64, df: u32) -> f64 {
     ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
 }
 
-fn add_vec(c: &mut BTreeMap<u32, u64>, v: &[(u32, u16)], plus: bool) {
-    for &(i, q) in v {
-        let e = c.entry(i).or_insert(0);
-        *e = if plus {
-            *e + q as u64
+/// A sparse vector sorted by id: a story's summed member vectors. A sorted `Vec` rather than
+/// a map: a third of the memory, and cosines are a merge walk over contiguous memory.
+type Sparse = Vec<(u32, u64)>;
+
+/// Add (or subtract) a sorted article vector into `c`, dropping components that reach 0.
+fn add_vec(c: &mut Sparse, v: &[(u32, u16)], plus: bool) {
+    let mut out = Vec::with_capacity(c.len() + if plus { v.len() } else { 0 });
+    let (mut i, mut j) = (0, 0);
+    while i < c.len() || j < v.len() {
+        let take_c = j == v.len() || (i < c.len() && c[i].0 < v[j].0);
+        let take_v = i == c.len() || (j < v.len() && v[j].0 < c[i].0);
+        if take_c {
+            out.push(c[i]);
+            i += 1;
+        } else if take_v {
+            if plus {
+                out.push((v[j].0, v[j].1 as u64));
+            }
+            j += 1;
         } else {
-            e.saturating_sub(q as u64)
-        };
-        if *e == 0 {
-            c.remove(&i);
+            let x = if plus {
+                c[i].1 + v[j].1 as u64
+            } else {
+                c[i].1.saturating_sub(v[j].1 as u64)
+            };
+            if x > 0 {
+                out.push((c[i].0, x));
+            }
+            i += 1;
+            j += 1;
         }
     }
+    *c = out;
 }
 
 /// Cosine of `v` and `c` after weighting both by the current IDF (`w[k]` is the IDF of
 /// `v[k]`); `vn` and `cn` are the IDF-weighted norms.
-fn cosine(v: &[(u32, u16)], w: &[f64], vn: f64, c: &BTreeMap<u32, u64>, cn: f64) -> f64 {
+fn cosine(v: &[(u32, u16)], w: &[f64], vn: f64, c: &[(u32, u64)], cn: f64) -> f64 {
     if v.is_empty() || c.is_empty() || cn <= 0.0 || vn <= 0.0 {
         return 0.0;
     }
     let mut dot = 0.0;
+    // Both sorted: each article term is searched for in what is left of the centroid
+    // (a merge walk that skips ahead by binary search, for centroids much longer than `v`).
+    let mut rest = c;
     for (&(i, q), &w) in v.iter().zip(w) {
-        if let Some(&x) = c.get(&i) {
-            dot += q as f64 * x as f64 * w * w;
+        let k = rest.partition_point(|&(t, _)| t < i);
+        rest = &rest[k..];
+        match rest.first() {
+            Some(&(t, x)) if t == i => {
+                dot += q as f64 * x as f64 * w * w;
+                rest = &rest[1..];
+            }
+            Some(_) => {}
+            None => break,
         }
     }
     (dot / (vn * cn)).min(1.0)
@@ -1130,9 +1184,9 @@ fn top_mean(v: &mut [f64], k: usize) -> f64 {
 }
 
 /// IDF-weighted L2 norm of a centroid.
-fn norm(c: &BTreeMap<u32, u64>, df: &[u32], n_docs: u64) -> f64 {
+fn norm(c: &[(u32, u64)], df: &[u32], n_docs: u64) -> f64 {
     c.iter()
-        .map(|(&i, &x)| {
+        .map(|&(i, x)| {
             let b = x as f64 * idf(n_docs, df[i as usize]);
             b * b
         })
