@@ -624,12 +624,14 @@ impl StoryIndex {
                 _ => true,
             }
         };
-        // Posting hits per story: one per top term and per rare entity key it shares.
-        let mut hits: HashMap<StoryId, u32> = HashMap::new();
+        // Posting hits per story: one per top term and per rare entity key it shares. A
+        // posting list is read from its newest story back, at most `4 * max_candidates` of
+        // them: a common term's list grows with the stream, its old stories are out of time
+        // anyway, and the cost per article must not grow with the index.
+        let tail = 4 * self.config.max_candidates;
+        let mut found: Vec<StoryId> = Vec::new();
         let mut hit = |p: &Vec<StoryId>| {
-            for &s in p {
-                *hits.entry(s).or_insert(0) += 1;
-            }
+            found.extend_from_slice(&p[p.len().saturating_sub(tail)..]);
         };
         for (_, t) in top.iter().take(self.config.candidate_terms) {
             if let Some(p) = self.postings.get(t) {
@@ -646,8 +648,11 @@ impl StoryIndex {
                 }
             }
         }
+        found.sort_unstable();
+        let hits = found
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32));
         let mut ranked: Vec<(u32, StoryId)> = hits
-            .into_iter()
             .filter(|(s, _)| {
                 !forbidden.contains(s)
                     && !self.stories[*s as usize].articles.is_empty()
