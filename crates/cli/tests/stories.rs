@@ -266,3 +266,37 @@ fn story_shows_sources_figures_and_copies() {
     assert!(text.contains("independent sources"), "{text}");
     assert!(text.contains("[copy of"), "{text}");
 }
+
+#[test]
+fn changed_story_settings_relink_the_store() {
+    let (a, b) = parts();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    ingest(&store, &a);
+    let before = stored_links(&store);
+    // A threshold no pair of these articles reaches: every original is its own story.
+    let cfg = dir.path().join("strict.toml");
+    std::fs::write(&cfg, "[stories]\nthreshold = 5.0\n").unwrap();
+    let out = bin()
+        .args(["ingest", "--json", "--config"])
+        .arg(&cfg)
+        .arg("--store")
+        .arg(&store)
+        .args(&b)
+        .output()
+        .unwrap();
+    ok(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["relinked"]["rebuilt"]
+            .as_str()
+            .is_some_and(|w| w.contains("settings")),
+        "{v}"
+    );
+    assert_eq!(v["relinked"]["replayed"], before.len());
+    let after = stored_links(&store);
+    let originals = after.values().filter(|(_, d)| d.is_none()).count();
+    let stories: std::collections::BTreeSet<_> = after.values().map(|(s, _)| *s).collect();
+    assert_eq!(stories.len(), originals, "{after:?}");
+    assert_consistent(&store);
+}
