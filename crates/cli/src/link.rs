@@ -27,7 +27,7 @@ use sitrep_core::corpus::dedup::Signature;
 use sitrep_core::corpus::link::{CorpusIndex, Prepared};
 use sitrep_core::corpus::stories::StoryId;
 use sitrep_core::{Article, Meta, Pipeline, PipelineConfig};
-use sitrep_store::{Decision, SqliteStore, Store, StoredArticle, StoryHead, StoryQuery};
+use sitrep_store::{Decision, Relink, SqliteStore, Store, StoredArticle, StoryHead, StoryQuery};
 
 /// Save a snapshot after this many newly linked articles (and at the end of every run).
 pub const SNAPSHOT_EVERY: usize = 20_000;
@@ -159,7 +159,9 @@ impl Linker {
         let mut touched_stories: BTreeSet<StoryId> = BTreeSet::new();
         let mut corrected = 0usize;
         let mut replayed = 0usize;
-        let mut moves: Vec<(String, Option<String>, u32)> = Vec::new();
+        let mut moves: Vec<Relink> = Vec::new();
+        // Features computed now for articles stored without them, written back below.
+        let mut fresh_links: std::collections::HashMap<String, Vec<u8>> = Default::default();
         let start = self.seq;
         let index = &mut self.index;
         let mut last_seq = start;
@@ -197,7 +199,10 @@ impl Linker {
                     Some(Ok(p)) => p,
                     // Stored before linking existed (or unreadable): annotate again from raw.
                     _ => match reannotate(st, pipeline, index, &row.id) {
-                        Ok(p) => p,
+                        Ok(p) => {
+                            fresh_links.insert(row.id.clone(), p.to_bytes());
+                            p
+                        }
                         Err(e) => {
                             failure = Some(e);
                             return Ok(());
@@ -236,13 +241,7 @@ impl Linker {
         }
         for id in &touched_articles {
             if let Some(s) = self.index.stories.story_of(id) {
-                let dup = self
-                    .index
-                    .dedup
-                    .duplicate_of(id)
-                    .flatten()
-                    .map(str::to_string);
-                moves.push((id.clone(), dup, s));
+                moves.push(self.relink_of(id, s, fresh_links.remove(id)));
             }
         }
         if full {
@@ -340,13 +339,7 @@ impl Linker {
         for &s in &affected {
             if let Some(st) = self.index.stories.story(s) {
                 for id in &st.articles {
-                    let dup = self
-                        .index
-                        .dedup
-                        .duplicate_of(id)
-                        .flatten()
-                        .map(str::to_string);
-                    moves.push((id.clone(), dup, s));
+                    moves.push(self.relink_of(id, s, None));
                 }
             }
         }
@@ -357,6 +350,21 @@ impl Linker {
         }
         self.save()?;
         Ok(target)
+    }
+
+    /// The stored form of an article's current links.
+    fn relink_of(&self, id: &str, story: StoryId, link: Option<Vec<u8>>) -> Relink {
+        Relink {
+            id: id.to_string(),
+            duplicate_of: self
+                .index
+                .dedup
+                .duplicate_of(id)
+                .flatten()
+                .map(str::to_string),
+            story,
+            link,
+        }
     }
 
     fn heads(&self, stories: &BTreeSet<StoryId>) -> Vec<StoryHead> {
@@ -465,10 +473,11 @@ fn reannotate(
         id: Some(r.id.clone()),
         url: r.url,
         source: r.source,
-        published: if r.published_via.is_none() {
-            r.published
-        } else {
+        // A date read from a dateline in the text is found again; one from the input is not.
+        published: if r.published_via.as_deref() == Some("dateline") {
             None
+        } else {
+            r.published
         },
         title: r.title,
         path: r.path,

@@ -300,3 +300,36 @@ fn changed_story_settings_relink_the_store() {
     assert_eq!(stories.len(), originals, "{after:?}");
     assert_consistent(&store);
 }
+
+/// Articles stored before linking existed (no features, no story) are annotated again from
+/// their raw text and linked on the next run, and their features are then kept.
+#[test]
+fn articles_stored_without_links_are_linked_later() {
+    let (a, b) = parts();
+    let all: Vec<PathBuf> = a.iter().chain(&b).cloned().collect();
+    let one_run = process_links(&all);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    ingest(&store, &all);
+    {
+        let conn = rusqlite::Connection::open(store.join("sitrep.db")).unwrap();
+        conn.execute_batch(
+            "UPDATE articles SET link = NULL, story = NULL, duplicate_of = NULL;
+             DELETE FROM stories;",
+        )
+        .unwrap();
+    }
+    std::fs::remove_file(store.join("corpus.idx")).unwrap();
+    ingest(&store, &b);
+    assert_eq!(stored_links(&store), one_run);
+    assert_consistent(&store);
+    let conn = rusqlite::Connection::open(store.join("sitrep.db")).unwrap();
+    let missing: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM articles WHERE link IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(missing, 0);
+}

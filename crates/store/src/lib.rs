@@ -124,6 +124,17 @@ pub struct StoryMember {
     pub duplicate_of: Option<String>,
 }
 
+/// A change to a stored article's links (merge, split, replay corrections).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relink {
+    pub id: String,
+    pub duplicate_of: Option<String>,
+    pub story: u32,
+    /// Linking features to store when the row has none yet (articles stored before linking
+    /// existed); `None` leaves the stored ones.
+    pub link: Option<Vec<u8>>,
+}
+
 /// An analyst decision on stories, kept in order and replayed whenever the index is rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
@@ -243,7 +254,7 @@ pub trait Store {
     /// replay corrections).
     fn relink(
         &mut self,
-        moves: &[(String, Option<String>, u32)],
+        moves: &[Relink],
         stories: &[StoryHead],
         decision: Option<&Decision>,
     ) -> Result<(), StoreError>;

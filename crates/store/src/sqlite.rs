@@ -9,8 +9,8 @@ use sitrep_core::Record;
 
 use crate::{
     ArticleQuery, ArticleSummary, Decision, EntityCount, EntityQuery, LinkRow, LoggedDecision,
-    PutOutcome, Stats, Store, StoreError, StoredArticle, StoryHead, StoryMember, StoryQuery,
-    StorySummary,
+    PutOutcome, Relink, Stats, Store, StoreError, StoredArticle, StoryHead, StoryMember,
+    StoryQuery, StorySummary,
 };
 
 const SCHEMA_VERSION: i64 = 2;
@@ -312,17 +312,18 @@ impl Store for SqliteStore {
 
     fn relink(
         &mut self,
-        moves: &[(String, Option<String>, u32)],
+        moves: &[Relink],
         stories: &[StoryHead],
         decision: Option<&Decision>,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut up = tx.prepare_cached(
-                "UPDATE articles SET story = ?2, duplicate_of = ?3 WHERE id = ?1",
+                "UPDATE articles SET story = ?2, duplicate_of = ?3, link = coalesce(?4, link)
+                 WHERE id = ?1",
             )?;
-            for (id, dup, story) in moves {
-                up.execute(params![id, story, dup])?;
+            for m in moves {
+                up.execute(params![m.id, m.story, m.duplicate_of, m.link])?;
             }
         }
         put_heads(&tx, stories)?;
