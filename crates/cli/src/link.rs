@@ -33,6 +33,24 @@ use sitrep_store::{Decision, Relink, SqliteStore, Store, StoredArticle, StoryHea
 pub const SNAPSHOT_EVERY: usize = 20_000;
 const MAGIC: &[u8] = b"sitrep corpus index v1\n";
 const SNAPSHOT: &str = "corpus.idx";
+const SETTINGS: &str = "corpus-settings.json";
+
+/// The `[dedup]` and `[stories]` settings the store was last linked with.
+#[derive(Serialize, Deserialize)]
+struct Settings {
+    dedup: sitrep_core::corpus::dedup::DedupConfig,
+    stories: sitrep_core::corpus::stories::StoryConfig,
+}
+
+/// Write a file whole or not at all: temporary file, fsync, rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut f = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
 
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
@@ -66,17 +84,15 @@ pub struct OpenReport {
 
 impl Linker {
     /// Open the index of the store in `dir`, replaying what the snapshot misses. With a
-    /// `config`, an index built with other `[dedup]`/`[stories]` settings is rebuilt; without
-    /// one (merge, split), the snapshot's settings are kept (defaults for a new index).
+    /// `config` (ingest), an index built with other `[dedup]`/`[stories]` settings is rebuilt,
+    /// and the settings are kept in `corpus-settings.json`; without one (merge, split), the
+    /// settings kept there are used (the defaults when there are none).
     pub fn open(
         store: &mut SqliteStore,
         dir: &Path,
         config: Option<&PipelineConfig>,
         quiet: bool,
     ) -> Result<(Linker, OpenReport)> {
-        let default_config = PipelineConfig::default();
-        let strict = config.is_some();
-        let config = config.unwrap_or(&default_config);
         let lock_path = dir.join("corpus.lock");
         let lock = File::options()
             .create(true)
@@ -91,6 +107,39 @@ impl Linker {
                 lock_path.display()
             );
         }
+        // The settings of the last ingest are kept beside the index, so that merge and split
+        // (which take no --config) rebuild, when they must, the way that ingest would.
+        let settings_path = dir.join(SETTINGS);
+        let saved;
+        let (config, strict) = match config {
+            Some(c) => {
+                let s = Settings {
+                    dedup: c.dedup.clone(),
+                    stories: c.stories.clone(),
+                };
+                write_atomic(&settings_path, serde_json::to_string_pretty(&s)?.as_bytes())?;
+                (c, true)
+            }
+            None => {
+                let mut c = PipelineConfig::default();
+                let strict = match std::fs::read_to_string(&settings_path) {
+                    Ok(text) => {
+                        let s: Settings = serde_json::from_str(&text).with_context(|| {
+                            format!(
+                                "cannot read {}; delete it to use the defaults",
+                                settings_path.display()
+                            )
+                        })?;
+                        c.dedup = s.dedup;
+                        c.stories = s.stories;
+                        true
+                    }
+                    Err(_) => false,
+                };
+                saved = c;
+                (&saved, strict)
+            }
+        };
         let mut report = OpenReport::default();
         let fresh = || CorpusIndex::new(&config.dedup, &config.stories);
         let (index, seq, decision) = match read_snapshot(&dir.join(SNAPSHOT)) {
@@ -396,15 +445,10 @@ impl Linker {
             index: &self.index,
         };
         let bytes = postcard::to_stdvec(&snap).context("cannot serialise the corpus index")?;
-        let path = self.dir.join(SNAPSHOT);
-        let tmp = self.dir.join(format!("{SNAPSHOT}.tmp"));
-        let mut f =
-            File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.write_all(MAGIC)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
+        let mut all = Vec::with_capacity(MAGIC.len() + bytes.len());
+        all.extend_from_slice(MAGIC);
+        all.extend_from_slice(&bytes);
+        write_atomic(&self.dir.join(SNAPSHOT), &all)?;
         self.since_snapshot = 0;
         Ok(())
     }

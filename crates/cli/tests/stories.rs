@@ -299,6 +299,36 @@ fn changed_story_settings_relink_the_store() {
     let stories: std::collections::BTreeSet<_> = after.values().map(|(s, _)| *s).collect();
     assert_eq!(stories.len(), originals, "{after:?}");
     assert_consistent(&store);
+    // split takes no --config: with the snapshot lost, it rebuilds with the settings of the
+    // last ingest (kept beside the index), not the defaults. Threshold 0: everything joins.
+    let loose = dir.path().join("loose.toml");
+    std::fs::write(&loose, "[stories]\nthreshold = 0.0\n").unwrap();
+    let store2 = dir.path().join("store2");
+    let mut cmd = bin();
+    cmd.args(["ingest", "--quiet", "--config"])
+        .arg(&loose)
+        .arg("--store")
+        .arg(&store2);
+    ok(&cmd.args(&a).args(&b).output().unwrap());
+    let joined = stored_links(&store2);
+    let count = |m: &BTreeMap<String, (Option<i64>, Option<String>)>| {
+        m.values()
+            .map(|(s, _)| *s)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let n = count(&joined);
+    assert!(
+        n < originals,
+        "the loose settings should join stories: {joined:?}"
+    );
+    std::fs::remove_file(store2.join("corpus.idx")).unwrap();
+    let (id, (story, _)) = joined.iter().find(|(_, (_, d))| d.is_none()).unwrap();
+    let s2 = store2.to_str().unwrap();
+    let story = story.unwrap().to_string();
+    ok(&run(&["story", "--store", s2, "split", &story, id]));
+    assert_eq!(count(&stored_links(&store2)), n + 1);
+    assert_consistent(&store2);
 }
 
 /// Articles stored before linking existed (no features, no story) are annotated again from
