@@ -79,7 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(outcome.already_present)
                 },
             )?;
-            linker.save()?;
+            linker.finish()?;
             let total_stories = linker.index().stories.stories().count();
             if json {
                 let mut v = serde_json::to_value(&summary)?;

@@ -437,6 +437,14 @@ impl Linker {
             .collect()
     }
 
+    /// End of a run: save the snapshot if anything was linked since the last one.
+    pub fn finish(&mut self) -> Result<()> {
+        if self.since_snapshot > 0 {
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// Write the snapshot: temporary file, fsync, rename.
     pub fn save(&mut self) -> Result<()> {
         let snap = SnapshotRef {
