@@ -314,10 +314,18 @@ fn story(
                 bail!("name a story: `sitrep story ID` (ids from `sitrep stories`), or `sitrep story merge|split ...`");
             };
             let st = open_existing(&store)?;
+            // A number is a story id when such a story exists (article ids may be numbers too).
             let sid = match id.parse::<u32>() {
-                Ok(n) => n,
-                Err(_) => {
-                    let full = resolve_article(&st, &store, &id)?;
+                Ok(n) if st.story(n)?.is_some() => n,
+                _ => {
+                    let full = match resolve_article(&st, &store, &id) {
+                        Ok(full) => full,
+                        Err(_) if id.parse::<u32>().is_ok() => bail!(
+                            "no story {id} in {}; `sitrep stories` lists them",
+                            store.store.display()
+                        ),
+                        Err(e) => return Err(e),
+                    };
                     st.story_of(&full)?.with_context(|| {
                         format!("article {full} is in no story yet; run `sitrep ingest` again to link it")
                     })?

@@ -267,8 +267,8 @@ impl Linker {
                         touched_stories.insert(s);
                     }
                 }
-                if row.link.is_none() {
-                    touched_articles.insert(row.id.clone());
+                if fresh_links.contains_key(&row.id) {
+                    touched_articles.insert(row.id.clone()); // its features get written back
                 }
                 touched_stories.insert(l.story);
                 replayed += 1;
