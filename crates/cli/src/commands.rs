@@ -190,6 +190,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 write_jsonl(&list)?;
             } else {
                 print!("{}", render::stories(&list, total, offset));
+                let unfiltered = StoryQuery {
+                    limit: 1,
+                    ..Default::default()
+                };
+                if total == 0 && st.stories(&unfiltered)?.1 == 0 && st.stats()?.articles > 0 {
+                    eprintln!(
+                        "note: the store's articles are not linked into stories yet (stored by an \
+                         older sitrep); run `sitrep ingest` on any input, even one already stored, \
+                         to link them"
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
