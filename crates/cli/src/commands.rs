@@ -62,24 +62,76 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let reader = open_store(&store)?;
             let mut copies = 0usize;
             let mut stories_touched = std::collections::BTreeSet::new();
-            let summary = drive(
-                &pipeline,
-                &config,
-                &mut move |ids| Ok(reader.existing(ids)?),
-                &|a| preparer.prepare(a),
-                &mut |arts| {
-                    let (rows, heads) = linker.link_batch(arts);
-                    let outcome = st.put_linked(&rows, &heads)?;
-                    copies += rows
-                        .iter()
-                        .filter(|r| r.record.duplicate_of.is_some())
-                        .count();
-                    stories_touched.extend(heads.iter().map(|h| h.id));
-                    linker.committed(&st, outcome.inserted)?;
-                    Ok(outcome.already_present)
-                },
-            )?;
-            linker.finish()?;
+            // Linking (in input order) and the store's writes run on two threads: batch N is
+            // written while batch N+1 is linked. A snapshot waits until the writer has
+            // committed everything linked so far.
+            enum ToWriter {
+                Batch(Vec<sitrep_store::StoredArticle>, Vec<sitrep_store::StoryHead>),
+                Flush(std::sync::mpsc::SyncSender<Result<i64>>),
+            }
+            let (wtx, wrx) = std::sync::mpsc::sync_channel::<ToWriter>(2);
+            let (summary, present, seq) = std::thread::scope(|scope| -> Result<_> {
+                let writer = scope.spawn(move || -> Result<usize> {
+                    let mut present = 0;
+                    for msg in wrx {
+                        match msg {
+                            ToWriter::Batch(rows, heads) => {
+                                present += st.put_linked(&rows, &heads)?.already_present;
+                            }
+                            ToWriter::Flush(ack) => {
+                                let _ = ack.send(st.max_seq().map_err(Into::into));
+                            }
+                        }
+                    }
+                    Ok(present)
+                });
+                let flush = |wtx: &std::sync::mpsc::SyncSender<ToWriter>| -> Result<i64> {
+                    let (atx, arx) = std::sync::mpsc::sync_channel(1);
+                    wtx.send(ToWriter::Flush(atx))
+                        .map_err(|_| anyhow::anyhow!("the store writer stopped"))?;
+                    arx.recv()
+                        .map_err(|_| anyhow::anyhow!("the store writer stopped"))?
+                };
+                let run = drive(
+                    &pipeline,
+                    &config,
+                    &mut move |ids| Ok(reader.existing(ids)?),
+                    &|a| preparer.prepare(a),
+                    &mut |arts| {
+                        let n = arts.len();
+                        let (rows, heads) = linker.link_batch(arts);
+                        copies += rows
+                            .iter()
+                            .filter(|r| r.record.duplicate_of.is_some())
+                            .count();
+                        stories_touched.extend(heads.iter().map(|h| h.id));
+                        if wtx.send(ToWriter::Batch(rows, heads)).is_err() {
+                            bail!("the store writer stopped");
+                        }
+                        if linker.linked(n) {
+                            let seq = flush(&wtx)?;
+                            linker.snapshot_at(seq)?;
+                        }
+                        Ok(0)
+                    },
+                );
+                let seq = match &run {
+                    Ok(_) => Some(flush(&wtx)),
+                    Err(_) => None,
+                };
+                drop(wtx);
+                // A write error explains a failed run better than the run's own error.
+                let present = writer
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the store writer panicked"))??;
+                Ok((run?, present, seq.transpose()?))
+            })?;
+            let mut summary = summary;
+            summary.written -= present;
+            summary.already_present += present;
+            if let Some(seq) = seq {
+                linker.finish(seq)?;
+            }
             let total_stories = linker.index().stories.stories().count();
             if json {
                 let mut v = serde_json::to_value(&summary)?;

@@ -330,14 +330,17 @@ impl Linker {
         (rows, self.heads(&touched))
     }
 
-    /// The store committed a batch from [`Linker::link_batch`]: advance and maybe snapshot.
-    pub fn committed(&mut self, store: &SqliteStore, n: usize) -> Result<()> {
-        self.seq = store.max_seq()?;
+    /// `n` articles were linked by [`Linker::link_batch`] and sent to the store; true when a
+    /// snapshot is due (call [`Linker::snapshot_at`] once the store has committed them).
+    pub fn linked(&mut self, n: usize) -> bool {
         self.since_snapshot += n;
-        if self.since_snapshot >= SNAPSHOT_EVERY {
-            self.save()?;
-        }
-        Ok(())
+        self.since_snapshot >= SNAPSHOT_EVERY
+    }
+
+    /// The store has committed everything linked so far, up to sequence number `seq`: save.
+    pub fn snapshot_at(&mut self, seq: i64) -> Result<()> {
+        self.seq = seq;
+        self.save()
     }
 
     /// Merge story `from` into story `into` (an analyst decision, logged and replayed).
@@ -437,10 +440,11 @@ impl Linker {
             .collect()
     }
 
-    /// End of a run: save the snapshot if anything was linked since the last one.
-    pub fn finish(&mut self) -> Result<()> {
+    /// End of a run, everything committed up to `seq`: save the snapshot if anything was
+    /// linked since the last one.
+    pub fn finish(&mut self, seq: i64) -> Result<()> {
         if self.since_snapshot > 0 {
-            self.save()?;
+            self.snapshot_at(seq)?;
         }
         Ok(())
     }
