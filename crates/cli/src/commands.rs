@@ -66,7 +66,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             // written while batch N+1 is linked. A snapshot waits until the writer has
             // committed everything linked so far.
             enum ToWriter {
-                Batch(Vec<sitrep_store::StoredArticle>, Vec<sitrep_store::StoryHead>),
+                Batch(
+                    Vec<sitrep_store::StoredArticle>,
+                    Vec<sitrep_store::StoryHead>,
+                ),
                 Flush(std::sync::mpsc::SyncSender<Result<i64>>),
             }
             let (wtx, wrx) = std::sync::mpsc::sync_channel::<ToWriter>(2);

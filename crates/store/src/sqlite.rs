@@ -172,6 +172,29 @@ fn record_json(r: &Record) -> Result<String, serde_json::Error> {
     serde_json::to_string(&v)
 }
 
+/// `LIMIT` for a page size where 0 means everything.
+fn sql_limit(limit: usize) -> i64 {
+    if limit == 0 {
+        i64::MAX
+    } else {
+        limit as i64
+    }
+}
+
+/// An article listing row: `id, published, source, title, url, lang, length(text), n_entities`.
+fn article_summary(r: &rusqlite::Row) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        published: r.get(1)?,
+        source: r.get(2)?,
+        title: r.get(3)?,
+        url: r.get(4)?,
+        lang: r.get(5)?,
+        chars: r.get::<_, i64>(6)? as usize,
+        entities: r.get::<_, i64>(7)? as usize,
+    })
+}
+
 fn story_summary(r: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
     Ok(StorySummary {
         id: r.get(0)?,
@@ -414,11 +437,7 @@ impl Store for SqliteStore {
             params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
-        let limit = if q.limit == 0 {
-            i64::MAX
-        } else {
-            q.limit as i64
-        };
+        let limit = sql_limit(q.limit);
         let sql = format!(
             "SELECT id, headline, first, last, articles, copies, sources FROM stories
              WHERE {where_sql} ORDER BY last IS NULL, last DESC, id DESC LIMIT {limit} OFFSET {}",
@@ -448,16 +467,7 @@ impl Store for SqliteStore {
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok(StoryMember {
-                article: ArticleSummary {
-                    id: r.get(0)?,
-                    published: r.get(1)?,
-                    source: r.get(2)?,
-                    title: r.get(3)?,
-                    url: r.get(4)?,
-                    lang: r.get(5)?,
-                    chars: r.get::<_, i64>(6)? as usize,
-                    entities: r.get::<_, i64>(7)? as usize,
-                },
+                article: article_summary(r)?,
                 duplicate_of: r.get(8)?,
             })
         })?;
@@ -549,11 +559,7 @@ impl Store for SqliteStore {
             params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
-        let limit = if q.limit == 0 {
-            i64::MAX
-        } else {
-            q.limit as i64
-        };
+        let limit = sql_limit(q.limit);
         let sql = format!(
             "SELECT a.id, a.published, a.source, a.title, a.url, a.lang, length(a.text), a.n_entities
              FROM articles a {where_sql}
@@ -561,18 +567,7 @@ impl Store for SqliteStore {
             q.offset
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-            Ok(ArticleSummary {
-                id: r.get(0)?,
-                published: r.get(1)?,
-                source: r.get(2)?,
-                title: r.get(3)?,
-                url: r.get(4)?,
-                lang: r.get(5)?,
-                chars: r.get::<_, i64>(6)? as usize,
-                entities: r.get::<_, i64>(7)? as usize,
-            })
-        })?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), article_summary)?;
         let list = rows.collect::<Result<Vec<_>, _>>()?;
         Ok((list, total as usize))
     }
