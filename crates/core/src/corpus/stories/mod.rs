@@ -1146,15 +1146,19 @@ fn cosine(v: &[(u32, u16)], w: &[f64], vn: f64, c: &[(u32, u64)], cn: f64) -> f6
     (dot / (vn * cn)).min(1.0)
 }
 
+/// IDF-weighted L2 norm of a sparse vector given as (term id, weight) pairs.
+fn weighted_norm(v: impl Iterator<Item = (u32, f64)>, df: &[u32], n_docs: u64) -> f64 {
+    v.map(|(i, x)| {
+        let b = x * idf(n_docs, df[i as usize]);
+        b * b
+    })
+    .sum::<f64>()
+    .sqrt()
+}
+
 /// IDF-weighted L2 norm of an article vector.
 fn norm_vec(v: &[(u32, u16)], df: &[u32], n_docs: u64) -> f64 {
-    v.iter()
-        .map(|&(i, q)| {
-            let b = q as f64 * idf(n_docs, df[i as usize]);
-            b * b
-        })
-        .sum::<f64>()
-        .sqrt()
+    weighted_norm(v.iter().map(|&(i, q)| (i, q as f64)), df, n_docs)
 }
 
 /// Cosine of two sorted article vectors after IDF weighting (`aw[k]`: the IDF of `a[k]`),
@@ -1190,13 +1194,7 @@ fn top_mean(v: &mut [f64], k: usize) -> f64 {
 
 /// IDF-weighted L2 norm of a centroid.
 fn norm(c: &[(u32, u64)], df: &[u32], n_docs: u64) -> f64 {
-    c.iter()
-        .map(|&(i, x)| {
-            let b = x as f64 * idf(n_docs, df[i as usize]);
-            b * b
-        })
-        .sum::<f64>()
-        .sqrt()
+    weighted_norm(c.iter().map(|&(i, x)| (i, x as f64)), df, n_docs)
 }
 
 /// The story headline an article would give: its title, else its first sentence (at most
