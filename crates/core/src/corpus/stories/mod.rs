@@ -279,9 +279,12 @@ struct Probe<'a> {
 pub struct StoryIndex {
     config: StoryConfig,
     n_docs: u64,
-    vocab: HashMap<String, u32>,
+    /// Term -> id, keyed by the term's 64-bit FNV-1a hash rather than the string (a tenth of
+    /// the memory; at a million distinct terms a collision has odds of about 1 in 30 million,
+    /// and would only merge two terms' statistics).
+    vocab: HashMap<u64, u32>,
     df: Vec<u32>,
-    ent_vocab: HashMap<String, u32>,
+    ent_vocab: HashMap<u64, u32>,
     ent_df: Vec<u32>,
     stories: Vec<Story>,
     members: HashMap<String, Member>,
@@ -1044,18 +1047,19 @@ fn from_days(n: i32) -> NaiveDate {
 /// are more than `max_terms` keys, the ones with the highest tf-idf at this moment are kept.
 fn weigh(
     items: &[(&str, u32, f64)],
-    vocab: &mut HashMap<String, u32>,
+    vocab: &mut HashMap<u64, u32>,
     df: &mut Vec<u32>,
     n_docs: u64,
     max_terms: usize,
 ) -> Vec<(u32, u16)> {
     let mut w: Vec<(u32, f64, f64)> = Vec::with_capacity(items.len());
     for &(t, c, kind_w) in items {
-        let id = match vocab.get(t) {
+        let key = fnv1a(t);
+        let id = match vocab.get(&key) {
             Some(&i) => i,
             None => {
                 let i = df.len() as u32;
-                vocab.insert(t.to_string(), i);
+                vocab.insert(key, i);
                 df.push(0);
                 i
             }
@@ -1081,14 +1085,26 @@ fn weigh(
     out
 }
 
+/// 64-bit FNV-1a: a fixed, platform-independent hash, so persisted vocabularies stay valid.
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// Smooth IDF, as scikit-learn computes it.
 fn idf(n_docs: u64, df: u32) -> f64 {
     ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
 }
 
 /// A sparse vector sorted by id: a story's summed member vectors. A sorted `Vec` rather than
-/// a map: a third of the memory, and cosines are a merge walk over contiguous memory.
-type Sparse = Vec<(u32, u64)>;
+/// a map: a fraction of the memory, and cosines are a merge walk over contiguous memory.
+/// Sums are `u32`: a component reaches its limit only after 65,537 members all gave that term
+/// the largest weight a vector can hold; sums saturate rather than wrap.
+type Sparse = Vec<(u32, u32)>;
 
 /// Add (or subtract) a sorted article vector into `c`, dropping components that reach 0.
 fn add_vec(c: &mut Sparse, v: &[(u32, u16)], plus: bool) {
@@ -1102,14 +1118,14 @@ fn add_vec(c: &mut Sparse, v: &[(u32, u16)], plus: bool) {
             i += 1;
         } else if take_v {
             if plus {
-                out.push((v[j].0, v[j].1 as u64));
+                out.push((v[j].0, v[j].1 as u32));
             }
             j += 1;
         } else {
             let x = if plus {
-                c[i].1 + v[j].1 as u64
+                c[i].1.saturating_add(v[j].1 as u32)
             } else {
-                c[i].1.saturating_sub(v[j].1 as u64)
+                c[i].1.saturating_sub(v[j].1 as u32)
             };
             if x > 0 {
                 out.push((c[i].0, x));
@@ -1123,7 +1139,7 @@ fn add_vec(c: &mut Sparse, v: &[(u32, u16)], plus: bool) {
 
 /// Cosine of `v` and `c` after weighting both by the current IDF (`w[k]` is the IDF of
 /// `v[k]`); `vn` and `cn` are the IDF-weighted norms.
-fn cosine(v: &[(u32, u16)], w: &[f64], vn: f64, c: &[(u32, u64)], cn: f64) -> f64 {
+fn cosine(v: &[(u32, u16)], w: &[f64], vn: f64, c: &[(u32, u32)], cn: f64) -> f64 {
     if v.is_empty() || c.is_empty() || cn <= 0.0 || vn <= 0.0 {
         return 0.0;
     }
@@ -1193,7 +1209,7 @@ fn top_mean(v: &mut [f64], k: usize) -> f64 {
 }
 
 /// IDF-weighted L2 norm of a centroid.
-fn norm(c: &[(u32, u64)], df: &[u32], n_docs: u64) -> f64 {
+fn norm(c: &[(u32, u32)], df: &[u32], n_docs: u64) -> f64 {
     weighted_norm(c.iter().map(|&(i, x)| (i, x as f64)), df, n_docs)
 }
 
