@@ -343,7 +343,8 @@ impl Linker {
         self.save()
     }
 
-    /// Merge story `from` into story `into` (an analyst decision, logged and replayed).
+    /// Merge stories `into` and `from` (an analyst decision, logged and replayed); the older
+    /// one keeps its id.
     pub fn merge(&mut self, store: &mut SqliteStore, into: u32, from: u32) -> Result<StoryId> {
         if into == from {
             bail!("a story cannot be merged with itself");

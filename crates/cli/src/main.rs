@@ -179,7 +179,8 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum StoryAction {
-    /// Merge story FROM into story INTO. The decision is kept and later clustering respects it.
+    /// Merge two stories into one; the older story (lower id) keeps its id and headline. The
+    /// decision is kept and later clustering respects it.
     Merge {
         into: u32,
         from: u32,
