@@ -668,6 +668,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Decision, Relink, StoryHead, StoryQuery};
     use sitrep_core::model::{Entity, EntityKind};
     use sitrep_core::{Article, Meta};
 
@@ -798,6 +799,89 @@ mod tests {
         assert_eq!((p.mentions, p.articles), (6, 3));
         assert_eq!(p.role.as_deref(), Some("President"));
         assert_eq!(p.name, "Joe Biden");
+    }
+
+    fn linked(text: &str, source: Option<&str>, story: u32, dup: Option<&str>) -> StoredArticle {
+        let mut a = art(text, Some("2024-11-02"), &[]);
+        a.record.source = source.map(str::to_string);
+        a.record.story = Some(story);
+        a.record.duplicate_of = dup.map(str::to_string);
+        a.link = Some(vec![1, 2, 3]);
+        a
+    }
+
+    fn head(id: u32, headline: &str) -> StoryHead {
+        StoryHead {
+            id,
+            headline: headline.into(),
+            first: Some("2024-11-01".into()),
+            last: Some("2024-11-02".into()),
+        }
+    }
+
+    /// Story counts: copies never count as sources, two articles of one outlet are one source,
+    /// articles without an outlet count together as one; relink moves members and drops
+    /// emptied stories; decisions are logged in order with the sequence they follow.
+    #[test]
+    fn story_counts_relink_and_decisions() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let a = linked("wire report", Some("wire.example"), 0, None);
+        let a_id = a.record.id.clone();
+        let batch = vec![
+            a,
+            linked(
+                "copy of the wire report",
+                Some("daily.example"),
+                0,
+                Some(&a_id),
+            ),
+            linked("own report", Some("herald.example"), 0, None),
+            linked("second own report", Some("herald.example"), 0, None),
+            linked("unsourced one", None, 0, None),
+            linked("unsourced two", None, 0, None),
+            linked("another story", Some("wire.example"), 1, None),
+        ];
+        s.put_linked(&batch, &[head(0, "Ottawa"), head(1, "Other")])
+            .unwrap();
+        let (list, total) = s.stories(&StoryQuery::default()).unwrap();
+        assert_eq!(total, 2);
+        let ottawa = list.iter().find(|x| x.id == 0).unwrap();
+        assert_eq!((ottawa.articles, ottawa.copies, ottawa.sources), (6, 1, 3));
+        let (_, members) = s.story(0).unwrap().unwrap();
+        assert_eq!(members.len(), 6);
+        assert_eq!(members[1].duplicate_of.as_deref(), Some(a_id.as_str()));
+        assert_eq!(s.get(&a_id).unwrap().unwrap().link, Some(vec![1, 2, 3]));
+        // merge story 1 into 0, as a logged decision
+        let other = batch[6].record.id.clone();
+        let d = Decision::Merge {
+            into: a_id.clone(),
+            from: other.clone(),
+        };
+        let moves = [Relink {
+            id: other.clone(),
+            duplicate_of: None,
+            story: 0,
+            link: None,
+        }];
+        s.relink(&moves, &[head(0, "Ottawa"), head(1, "Other")], Some(&d))
+            .unwrap();
+        assert_eq!(s.story_of(&other).unwrap(), Some(0));
+        assert!(s.story(1).unwrap().is_none(), "an emptied story is deleted");
+        assert_eq!(s.stories(&StoryQuery::default()).unwrap().1, 1);
+        let log = s.decisions(0).unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].decision, d);
+        assert_eq!(log[0].after_seq, s.max_seq().unwrap());
+        assert!(s.decisions(log[0].id).unwrap().is_empty());
+        // link rows come back in storage order, features kept
+        let mut seen = Vec::new();
+        s.link_rows(2, &mut |r| {
+            seen.push((r.seq, r.link.is_some()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 5);
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0) && seen.iter().all(|x| x.1));
     }
 
     #[test]
