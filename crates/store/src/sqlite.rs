@@ -66,9 +66,12 @@ CREATE TABLE IF NOT EXISTS stories (
     last     TEXT,
     articles INTEGER NOT NULL,
     copies   INTEGER NOT NULL,
-    sources  INTEGER NOT NULL
+    sources  INTEGER NOT NULL,
+    -- latest publication date of a member: what `sitrep stories` sorts by (a story whose
+    -- members have none sorts after the others, by `last`, which then comes from its texts)
+    latest_published TEXT
 );
-CREATE INDEX IF NOT EXISTS stories_last ON stories(last DESC, id);
+CREATE INDEX IF NOT EXISTS stories_recent ON stories(latest_published DESC, last DESC, id);
 CREATE TABLE IF NOT EXISTS decisions (
     id        INTEGER PRIMARY KEY,
     after_seq INTEGER NOT NULL,
@@ -222,7 +225,8 @@ fn put_heads(tx: &rusqlite::Transaction, heads: &[StoryHead]) -> Result<(), Stor
              sources = (SELECT count(DISTINCT source) FROM articles
                         WHERE story = ?1 AND duplicate_of IS NULL)
                      + (SELECT EXISTS(SELECT 1 FROM articles
-                        WHERE story = ?1 AND duplicate_of IS NULL AND source IS NULL))
+                        WHERE story = ?1 AND duplicate_of IS NULL AND source IS NULL)),
+             latest_published = (SELECT max(published) FROM articles WHERE story = ?1)
          WHERE id = ?1",
     )?;
     let mut gone = tx.prepare_cached("DELETE FROM stories WHERE id = ?1 AND articles = 0")?;
@@ -440,7 +444,10 @@ impl Store for SqliteStore {
         let limit = sql_limit(q.limit);
         let sql = format!(
             "SELECT id, headline, first, last, articles, copies, sources FROM stories
-             WHERE {where_sql} ORDER BY last IS NULL, last DESC, id DESC LIMIT {limit} OFFSET {}",
+             WHERE {where_sql}
+             ORDER BY latest_published IS NULL, latest_published DESC, last IS NULL, last DESC,
+                      id DESC
+             LIMIT {limit} OFFSET {}",
             q.offset
         );
         let mut stmt = self.conn.prepare(&sql)?;
