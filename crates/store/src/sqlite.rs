@@ -891,6 +891,28 @@ mod tests {
         assert!(seen.windows(2).all(|w| w[0].0 < w[1].0) && seen.iter().all(|x| x.1));
     }
 
+    /// `sitrep stories` lists by the latest publication date; a story whose members have none
+    /// (its dates come from the texts, possibly future ones) comes after the dated ones.
+    #[test]
+    fn stories_sort_by_latest_publication() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let mut undated = linked("undated", None, 0, None);
+        undated.record.published = None;
+        let old = linked("old", None, 1, None);
+        let mut new = linked("new", None, 2, None);
+        new.record.published = Some("2024-12-01".into());
+        let mut text_dates = head(0, "undated");
+        text_dates.last = Some("2030-01-01".into());
+        s.put_linked(
+            &[undated, old, new],
+            &[text_dates, head(1, "old"), head(2, "new")],
+        )
+        .unwrap();
+        let (list, _) = s.stories(&StoryQuery::default()).unwrap();
+        let order: Vec<u32> = list.iter().map(|x| x.id).collect();
+        assert_eq!(order, vec![2, 1, 0]);
+    }
+
     #[test]
     fn newer_schema_is_refused() {
         let dir = tempfile::tempdir().unwrap();
