@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Flush(std::sync::mpsc::SyncSender<Result<i64>>),
             }
             let (wtx, wrx) = std::sync::mpsc::sync_channel::<ToWriter>(2);
-            let (summary, present, seq) = std::thread::scope(|scope| -> Result<_> {
+            let (mut summary, present, seq) = std::thread::scope(|scope| -> Result<_> {
                 let writer = scope.spawn(move || -> Result<usize> {
                     let mut present = 0;
                     for msg in wrx {
@@ -129,7 +129,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     .map_err(|_| anyhow::anyhow!("the store writer panicked"))??;
                 Ok((run?, present, seq.transpose()?))
             })?;
-            let mut summary = summary;
             summary.written -= present;
             summary.already_present += present;
             if let Some(seq) = seq {

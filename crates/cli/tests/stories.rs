@@ -45,6 +45,18 @@ fn ingest(store: &Path, inputs: &[PathBuf]) {
     ok(&cmd.output().unwrap());
 }
 
+/// `sitrep ingest --json [--config CONFIG]`: its summary.
+fn ingest_json(store: &Path, config: Option<&Path>, inputs: &[PathBuf]) -> Value {
+    let mut cmd = bin();
+    cmd.args(["ingest", "--json", "--store"]).arg(store);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    let out = cmd.args(inputs).output().unwrap();
+    ok(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// id -> (story, duplicate_of) as stored.
 fn stored_links(store: &Path) -> BTreeMap<String, (Option<i64>, Option<String>)> {
     let conn = rusqlite::Connection::open(store.join("sitrep.db")).unwrap();
@@ -117,14 +129,7 @@ fn two_ingests_and_a_lost_snapshot_give_the_one_run_assignments() {
     assert_eq!(stored_links(&store), one_run);
     // A corrupt snapshot is rebuilt from the store, not trusted.
     std::fs::write(store.join("corpus.idx"), b"garbage").unwrap();
-    let out = bin()
-        .args(["ingest", "--json", "--store"])
-        .arg(&store)
-        .args(&b)
-        .output()
-        .unwrap();
-    ok(&out);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = ingest_json(&store, None, &b);
     assert!(v["relinked"]["rebuilt"].is_string(), "{v}");
     assert_eq!(stored_links(&store), one_run);
     assert_consistent(&store);
@@ -277,16 +282,7 @@ fn changed_story_settings_relink_the_store() {
     // A threshold no pair of these articles reaches: every original is its own story.
     let cfg = dir.path().join("strict.toml");
     std::fs::write(&cfg, "[stories]\nthreshold = 5.0\n").unwrap();
-    let out = bin()
-        .args(["ingest", "--json", "--config"])
-        .arg(&cfg)
-        .arg("--store")
-        .arg(&store)
-        .args(&b)
-        .output()
-        .unwrap();
-    ok(&out);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = ingest_json(&store, Some(&cfg), &b);
     assert!(
         v["relinked"]["rebuilt"]
             .as_str()

@@ -26,7 +26,6 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde_json::json;
 use sitrep_core::corpus::link::{CorpusIndex, Prepared};
-// (the two halves of CorpusIndex::add are timed separately below)
 use sitrep_core::corpus::stories::Features;
 
 /// SplitMix64: a small deterministic generator (the benchmark must not depend on a crate's

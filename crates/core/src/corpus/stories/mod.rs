@@ -686,11 +686,7 @@ impl StoryIndex {
         let n = self.n_docs;
         for &sid in cands {
             let s = &self.stories[sid as usize];
-            let stale = match s.norms {
-                None => true,
-                Some((at, _, _)) => n * 10 > at * 11,
-            };
-            if stale {
+            if stale(s.norms, n) {
                 let t = norm(&s.centroid, &self.df, n);
                 let e = norm(&s.ents, &self.ent_df, n);
                 self.stories[sid as usize].norms = Some((n, t.to_bits(), e.to_bits()));
@@ -707,11 +703,7 @@ impl StoryIndex {
                     let Some(o) = self.members.get_mut(&id) else {
                         continue;
                     };
-                    let stale = match o.norms {
-                        None => true,
-                        Some((at, _, _)) => n * 10 > at * 11,
-                    };
-                    if stale {
+                    if stale(o.norms, n) {
                         let t = norm_vec(&o.terms, &self.df, n);
                         let e = norm_vec(&o.ents, &self.ent_df, n);
                         o.norms = Some((n, t.to_bits(), e.to_bits()));
@@ -1087,6 +1079,15 @@ fn weigh(
     };
     out.sort_unstable();
     out
+}
+
+/// True when cached norms (`(n_docs at computation, text, entities)`) are missing or were
+/// computed when the index had fewer than 10/11 of its `n_docs` articles.
+fn stale(norms: Option<(u64, u64, u64)>, n_docs: u64) -> bool {
+    match norms {
+        None => true,
+        Some((at, _, _)) => n_docs * 10 > at * 11,
+    }
 }
 
 /// 64-bit FNV-1a: a fixed, platform-independent hash, so persisted vocabularies stay valid.
