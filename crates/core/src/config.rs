@@ -14,6 +14,8 @@ pub struct PipelineConfig {
     pub dates: DatesConfig,
     pub figures: Toggle,
     pub quotes: Toggle,
+    /// Event coding (PLOVER with CAMEO alongside) and claims.
+    pub events: EventsConfig,
     /// Copy detection (MinHash LSH), run over the whole input or the store.
     pub dedup: crate::corpus::dedup::DedupConfig,
     /// Story clustering, run over the whole input or the store.
@@ -112,6 +114,23 @@ impl Default for DatesConfig {
         DatesConfig {
             enabled: true,
             assume_published: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    pub enabled: bool,
+    /// Keep statements of fact ("X said there were 10,000 troops") as claims.
+    pub claims: bool,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        EventsConfig {
+            enabled: true,
+            claims: true,
         }
     }
 }

@@ -19,6 +19,7 @@
 pub mod config;
 pub mod corpus;
 pub mod eval;
+pub mod events;
 pub mod gazetteer;
 pub mod model;
 pub mod ner;

@@ -179,6 +179,195 @@ impl QuoteKind {
     }
 }
 
+/// The 16 PLOVER event types (PLOVER manual 2.0, the ontology POLECAT codes in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PloverType {
+    Agree,
+    Consult,
+    Support,
+    Concede,
+    Cooperate,
+    Aid,
+    Retreat,
+    Request,
+    Accuse,
+    Reject,
+    Threaten,
+    Protest,
+    Sanction,
+    Mobilize,
+    Coerce,
+    Assault,
+}
+
+impl PloverType {
+    pub const ALL: [PloverType; 16] = [
+        PloverType::Agree,
+        PloverType::Consult,
+        PloverType::Support,
+        PloverType::Concede,
+        PloverType::Cooperate,
+        PloverType::Aid,
+        PloverType::Retreat,
+        PloverType::Request,
+        PloverType::Accuse,
+        PloverType::Reject,
+        PloverType::Threaten,
+        PloverType::Protest,
+        PloverType::Sanction,
+        PloverType::Mobilize,
+        PloverType::Coerce,
+        PloverType::Assault,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PloverType::Agree => "AGREE",
+            PloverType::Consult => "CONSULT",
+            PloverType::Support => "SUPPORT",
+            PloverType::Concede => "CONCEDE",
+            PloverType::Cooperate => "COOPERATE",
+            PloverType::Aid => "AID",
+            PloverType::Retreat => "RETREAT",
+            PloverType::Request => "REQUEST",
+            PloverType::Accuse => "ACCUSE",
+            PloverType::Reject => "REJECT",
+            PloverType::Threaten => "THREATEN",
+            PloverType::Protest => "PROTEST",
+            PloverType::Sanction => "SANCTION",
+            PloverType::Mobilize => "MOBILIZE",
+            PloverType::Coerce => "COERCE",
+            PloverType::Assault => "ASSAULT",
+        }
+    }
+    /// Parse a type name, case-insensitively.
+    pub fn parse(s: &str) -> Option<PloverType> {
+        PloverType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// Whether the text says an event happened, or something short of that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    /// Reported as having happened (or happening).
+    Asserted,
+    /// Negated or denied ("did not attack", "denied sending troops"). Not a happening.
+    Denied,
+    /// Reported with a hedge ("reportedly", "allegedly", "may have", "is believed to").
+    Hedged,
+    /// Called for by someone ("called on Moscow to withdraw"): the action is demanded.
+    Demanded,
+    /// Planned, promised or threatened, not yet done ("will meet", "plans to", "threatened to").
+    Planned,
+}
+
+impl EventStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EventStatus::Asserted => "asserted",
+            EventStatus::Denied => "denied",
+            EventStatus::Hedged => "hedged",
+            EventStatus::Demanded => "demanded",
+            EventStatus::Planned => "planned",
+        }
+    }
+    pub fn parse(s: &str) -> Option<EventStatus> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "asserted" => EventStatus::Asserted,
+            "denied" => EventStatus::Denied,
+            "hedged" => EventStatus::Hedged,
+            "demanded" => EventStatus::Demanded,
+            "planned" | "threatened" => EventStatus::Planned,
+            _ => return None,
+        })
+    }
+}
+
+/// A participant in an event or the speaker of a claim: a span with its code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Participant {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// CAMEO-style actor code: the country (ISO alpha-3) followed by a sector when known
+    /// (`PRK`, `CANGOV`, `RUSMIL`, `UKRCVL`), a person's country, or an organisation code
+    /// (`IGOUNO`). `None` when neither country nor sector is known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub code: Option<String>,
+    /// ISO alpha-3 of the participant's country.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub country: Option<String>,
+    /// Sector (`GOV`, `MIL`, `COP`, `JUD`, `LEG`, `REB`, `OPP`, `CVL`, `BUS`, `MED`, `IGO`...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sector: Option<String>,
+}
+
+/// A plain span of text (an event's trigger words).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// One coded political event: who did what to whom, with the words that say so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    #[serde(rename = "type")]
+    pub kind: PloverType,
+    /// PLOVER mode where the manual defines one (`disapprove`, `heavy-weapons`, `withdraw`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mode: Option<String>,
+    /// PLOVER context (`military`, `diplomatic`, `economic`, ...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub context: Option<String>,
+    /// The most specific CAMEO code the trigger supports (`112`, `0874`, `195`).
+    pub cameo: String,
+    pub actor: Vec<Participant>,
+    pub recipient: Vec<Participant>,
+    pub status: EventStatus,
+    /// The event's own date, when the sentence states one. Never the publication date.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<DateMention>,
+    /// Where it happened, when the sentence says.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place: Option<Participant>,
+    /// The words that express the event ("condemned", "called on ... to withdraw", "use").
+    pub trigger: Mention,
+    /// The sentence that is the evidence.
+    pub sentence: Sentence,
+    /// Who the article attributes the event to, when it is reported speech ("according to
+    /// Kirby", "the statement reads").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub said_by: Option<Participant>,
+}
+
+/// A statement of fact attributed to a speaker ("the United States said there were 10,000
+/// troops"): kept apart from events, so that statements (CAMEO 01) never vanish.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub speaker: Option<Participant>,
+    /// The reporting verb or phrase ("said", "according to").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cue: Option<String>,
+    /// The proposition: what is claimed.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Figures stated inside the proposition.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    /// The date the claim was made, when the text says ("said on Thursday").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<DateMention>,
+    pub status: EventStatus,
+    pub sentence: Sentence,
+}
+
 /// A sentence span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
@@ -218,6 +407,8 @@ pub struct Article {
     pub dates: Vec<DateMention>,
     pub figures: Vec<Figure>,
     pub quotes: Vec<Quote>,
+    pub events: Vec<Event>,
+    pub claims: Vec<Claim>,
 }
 
 impl Article {
@@ -280,6 +471,41 @@ impl Article {
             q.speaker_start = q.speaker_start.map(|o| map.char(o));
             q.speaker_end = q.speaker_end.map(|o| map.char(o));
         }
+        let conv_p = |p: &mut Participant| {
+            p.start = map.char(p.start);
+            p.end = map.char(p.end);
+        };
+        let conv_s = |s: &mut Sentence| {
+            s.start = map.char(s.start);
+            s.end = map.char(s.end);
+        };
+        let conv_d = |d: &mut DateMention| {
+            d.start = map.char(d.start);
+            d.end = map.char(d.end);
+        };
+        let mut events = self.events.clone();
+        for e in &mut events {
+            e.actor.iter_mut().for_each(conv_p);
+            e.recipient.iter_mut().for_each(conv_p);
+            e.place.iter_mut().for_each(conv_p);
+            e.said_by.iter_mut().for_each(conv_p);
+            e.date.iter_mut().for_each(conv_d);
+            e.trigger.start = map.char(e.trigger.start);
+            e.trigger.end = map.char(e.trigger.end);
+            conv_s(&mut e.sentence);
+        }
+        let mut claims = self.claims.clone();
+        for c in &mut claims {
+            c.speaker.iter_mut().for_each(conv_p);
+            c.date.iter_mut().for_each(conv_d);
+            for f in &mut c.figures {
+                f.start = map.char(f.start);
+                f.end = map.char(f.end);
+            }
+            c.start = map.char(c.start);
+            c.end = map.char(c.end);
+            conv_s(&mut c.sentence);
+        }
         let sentences = self
             .sentences
             .iter()
@@ -305,6 +531,8 @@ impl Article {
             dates,
             figures,
             quotes,
+            events,
+            claims,
             removed: self.removed.clone(),
         }
     }
@@ -340,6 +568,12 @@ pub struct Record {
     pub dates: Vec<DateMention>,
     pub figures: Vec<Figure>,
     pub quotes: Vec<Quote>,
+    /// Coded political events, sorted by sentence and trigger.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Statements of fact with their speakers.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
     /// Debris removed by cleaning, as byte spans of the raw input.
     #[serde(default)]
     pub removed: Vec<Removed>,

@@ -30,7 +30,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Validate `config` and build the stages it enables, in their fixed order:
-    /// clean, language, sentences, entities, dates, figures, quotes.
+    /// clean, language, sentences, entities, dates, figures, quotes, events.
     pub fn new(config: &PipelineConfig) -> Result<Pipeline, Error> {
         config.validate()?;
         let mut s: Vec<Box<dyn Stage>> = Vec::new();
@@ -50,6 +50,9 @@ impl Pipeline {
         }
         if config.quotes.enabled {
             s.push(Box::new(stages::quotes::Quotes::new()));
+        }
+        if config.events.enabled {
+            s.push(Box::new(crate::events::Events::new(&config.events)?));
         }
         Ok(Pipeline { stages: s })
     }
