@@ -2,6 +2,7 @@
 //! the caller (under `../shared/data` or `$SITREP_SHARED/data`) and runs the real pipeline code.
 
 pub mod conll;
+pub mod events;
 pub mod tempeval;
 
 use std::path::PathBuf;
