@@ -13,18 +13,20 @@
 //! **Country key** (PETR2 GSR): gold codes are CAMEO actor codes, a country followed by
 //! sectors (`USA`, `GUYJUD`, `BRAPPL`). A code is compared by its first three letters, except:
 //! * non-state international codes (`IGO`, `NGO`, `NGM`, `IMG`, `MNC`, `UIS` first) compare by
-//!   their first six letters, the prefix and the organisation (`IGOUNOMIL` -> `IGOUNO`,
-//!   `IGOEUREEC` -> `IGOEUR`, `IMGMUSISI` -> `IMGMUS`), so that the UN does not match the EU;
+//!   the prefix and the next three letters after any CAMEO region code, i.e. the organisation
+//!   (`IGOUNOMIL` -> `IGOUNO`, `IGOEUREEC` and `IGOEEC` -> `IGOEEC`, `IGOAFRAU` -> `IGOAU`,
+//!   `IMGMUSISI` -> `IMGMUS`), so that the UN does not match the EU;
 //! * `---` (PETRARCH's "no country": `---LEG` for "lawmakers") and a missing code are `---`.
 //!
 //! Our side: a [`Participant`] whose `code` starts with a non-state prefix gets the same
-//! six-letter key; otherwise its `country`; otherwise the first three letters of its `code`
+//! organisation key; otherwise its `country`; otherwise the first three letters of its `code`
 //! (unless those are `---` or its sector); otherwise `---`. An event with several actors or
 //! recipients gives the cross product; an event with no actor (or no recipient) has `---` on
 //! that side. Triples are compared as sets per sentence (duplicates count once).
 //!
 //! **Full codes** (PETRARCH unit tests): the gold code as written against the participant's
-//! `code`, or when it has none, its country (or `---`) followed by its sector.
+//! `code` (`---` put before a code that is only a sector, as PETRARCH writes `---GOV`), or when
+//! it has none, its country (or `---`) followed by its sector.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -235,8 +237,15 @@ pub fn cameo_root(code: &str) -> String {
     code.trim().chars().take(2).collect()
 }
 
-/// CAMEO actor-code prefixes of non-state international actors (compared on six letters).
+/// CAMEO actor-code prefixes of non-state international actors.
 pub const NON_STATE: [&str; 6] = ["IGO", "NGO", "NGM", "IMG", "MNC", "UIS"];
+
+/// CAMEO region codes, skipped inside non-state codes (`IGOEUREEC` is the EU, `IGOAFRAU` the
+/// African Union).
+pub const CAMEO_REGIONS: [&str; 25] = [
+    "AFR", "ASA", "BLK", "CRB", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF", "EEU", "EUR", "LAM",
+    "MEA", "MDT", "NAF", "NAM", "PGS", "SCN", "SAM", "SAS", "SEA", "SAF", "WAF", "WST",
+];
 
 /// The key of a CAMEO actor code (see the module docs).
 pub fn code_key(code: Option<&str>) -> String {
@@ -246,8 +255,12 @@ pub fn code_key(code: Option<&str>) -> String {
     else {
         return "---".into();
     };
-    if NON_STATE.iter().any(|p| c.starts_with(p)) {
-        return c.chars().take(6).collect();
+    if let Some(prefix) = NON_STATE.iter().find(|p| c.starts_with(**p)) {
+        let mut rest = &c[prefix.len()..];
+        while rest.len() > 3 && CAMEO_REGIONS.iter().any(|r| rest.starts_with(r)) {
+            rest = &rest[3..];
+        }
+        return format!("{prefix}{}", rest.get(..3).unwrap_or(rest));
     }
     let k: String = c.chars().take(3).collect();
     if k.starts_with('-') {
@@ -285,10 +298,16 @@ pub fn participant_key(p: &Participant) -> String {
     "---".into()
 }
 
-/// A participant's full code: `code`, else country (or `---`) + sector.
+/// A participant's full code: `code`, else country (or `---`) + sector. A code that is only
+/// the sector of a participant without a country (`GOV`) gets PETRARCH's `---` in front.
 pub fn participant_code(p: &Participant) -> String {
     if let Some(c) = p.code.as_deref().filter(|c| !c.trim().is_empty()) {
-        return c.trim().to_uppercase();
+        let c = c.trim().to_uppercase();
+        let sector_only = p.country.is_none()
+            && p.sector
+                .as_deref()
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case(&c));
+        return if sector_only { format!("---{c}") } else { c };
     }
     format!(
         "{}{}",
@@ -1387,7 +1406,11 @@ mod tests {
         assert_eq!(code_key(Some("GUYJUD")), "GUY");
         assert_eq!(code_key(Some("USA")), "USA");
         assert_eq!(code_key(Some("IGOUNOMIL")), "IGOUNO");
-        assert_eq!(code_key(Some("IGOEUREEC")), "IGOEUR");
+        assert_eq!(code_key(Some("IGOEUREEC")), "IGOEEC", "region skipped");
+        assert_eq!(code_key(Some("IGOEEC")), "IGOEEC");
+        assert_eq!(code_key(Some("IGOAFRAU")), "IGOAU");
+        assert_eq!(code_key(Some("IGOEUR")), "IGOEUR", "a region alone stays");
+        assert_eq!(code_key(Some("IMGMUSISI")), "IMGMUS");
         assert_eq!(code_key(Some("IGO")), "IGO");
         assert_eq!(code_key(Some("---LEG")), "---");
         assert_eq!(code_key(Some("")), "---");
@@ -1413,6 +1436,10 @@ mod tests {
             "ARNGOV"
         );
         assert_eq!(participant_code(&p(Some("ngoarn"), None, None)), "NGOARN");
+        assert_eq!(
+            participant_code(&p(Some("GOV"), None, Some("GOV"))),
+            "---GOV"
+        );
     }
 
     #[test]
