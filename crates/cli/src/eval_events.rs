@@ -110,6 +110,10 @@ pub fn run(what: EventsWhat) -> Result<ExitCode> {
             let mut rep = ev::run_petr2(&path, &pipeline()?).map_err(|e| anyhow!(e))?;
             if !verbose {
                 rep.errors.clear();
+                for row in &mut rep.per_root {
+                    row.missed.clear();
+                    row.extra.clear();
+                }
             }
             if json {
                 print_json(&rep)?;
@@ -225,22 +229,20 @@ fn petr2_table(r: &ev::Petr2Report, verbose: bool) -> String {
         out += &format!("our events by status: {}\n", s.join(", "));
     }
     if verbose {
-        out += "\nroot   tp   fp   fn     P     R    F1\n";
+        out +=
+            "\nby CAMEO root, with the triples missed and the extra ones (sentence id: triple):\n";
         for row in &r.per_root {
             let p = &row.prf;
             out += &format!(
-                "{:<4} {:>4} {:>4} {:>4} {:>5.2} {:>5.2} {:>5.2}\n",
+                "root {}  tp {}  fp {}  fn {}  P {:.2}  R {:.2}  F1 {:.2}\n",
                 row.root, p.tp, p.fp, p.fn_, p.precision, p.recall, p.f1
             );
-        }
-        out += "\nsentence                  missed / extra\n";
-        for e in &r.errors {
-            out += &format!(
-                "{:<25} missed [{}]  extra [{}]\n",
-                e.id,
-                e.missed.join(", "),
-                e.extra.join(", ")
-            );
+            for m in &row.missed {
+                out += &format!("    missed  {m}\n");
+            }
+            for x in &row.extra {
+                out += &format!("    extra   {x}\n");
+            }
         }
     }
     out

@@ -118,6 +118,21 @@ fn petr2_json_report() {
             .sum::<usize>()
     });
     assert_eq!(missed as u64, t["fn"].as_u64().unwrap());
+    let listed: usize = v["per_root"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.get("missed")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        })
+        .sum();
+    assert_eq!(listed, missed, "per-root lists hold the same misses");
+    assert!(
+        roots.iter().all(|row| row.get("missed").is_none()),
+        "lists only with --verbose"
+    );
 }
 
 #[test]

@@ -571,6 +571,23 @@ pub struct RootRow {
     pub root: String,
     #[serde(flatten)]
     pub prf: Prf,
+    /// Gold triples of this root we missed, as `ID: SOURCE -> TARGET ROOT`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<String>,
+    /// Our triples of this root that gold does not have.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<String>,
+}
+
+impl RootRow {
+    fn new(root: String) -> RootRow {
+        RootRow {
+            root,
+            prf: Prf::default(),
+            missed: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -593,27 +610,40 @@ pub struct Petr2Report {
     pub noevents_fp_rate: f64,
     pub noevents_with_events: usize,
     pub per_root: Vec<RootRow>,
-    /// Sentences with a miss or an extra (filled only when asked for).
+    /// Sentences with a miss or an extra (the CLI keeps them, and the per-root lists, only
+    /// with `--verbose`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<SentenceErrors>,
     pub seconds: f64,
 }
 
-/// Score one sentence's triple sets, adding to per-root counts.
+/// Score one sentence's triple sets, adding to the per-root rows.
 fn score_triples(
+    id: &str,
     gold: &BTreeSet<Triple>,
     pred: &BTreeSet<Triple>,
-    per_root: &mut BTreeMap<String, (usize, usize, usize)>,
+    per_root: &mut BTreeMap<String, RootRow>,
 ) -> (Prf, Vec<Triple>, Vec<Triple>) {
     let (both, extra, missed) = compare_sets(gold, pred);
+    fn row<'m>(per_root: &'m mut BTreeMap<String, RootRow>, t: &Triple) -> &'m mut RootRow {
+        let root = cameo_root(&t.cameo);
+        per_root
+            .entry(root.clone())
+            .or_insert_with(|| RootRow::new(root))
+    }
     for t in &both {
-        per_root.entry(cameo_root(&t.cameo)).or_default().0 += 1;
+        let r = row(per_root, t);
+        r.prf = r.prf.add(&Prf::new(1, 0, 0));
     }
     for t in &extra {
-        per_root.entry(cameo_root(&t.cameo)).or_default().1 += 1;
+        let r = row(per_root, t);
+        r.prf = r.prf.add(&Prf::new(0, 1, 0));
+        r.extra.push(format!("{id}: {t}"));
     }
     for t in &missed {
-        per_root.entry(cameo_root(&t.cameo)).or_default().2 += 1;
+        let r = row(per_root, t);
+        r.prf = r.prf.add(&Prf::new(0, 0, 1));
+        r.missed.push(format!("{id}: {t}"));
     }
     (
         Prf::new(both.len(), extra.len(), missed.len()),
@@ -646,7 +676,7 @@ pub fn score_petr2(records: &[CameoRecord], events: &[Vec<Event>]) -> Petr2Repor
             n_noev += 1;
             noev_fp += usize::from(!evs.is_empty());
         }
-        let (prf, missed, extra) = score_triples(&gold, &pred, &mut per_root);
+        let (prf, missed, extra) = score_triples(&r.id, &gold, &pred, &mut per_root);
         total = total.add(&prf);
         let not01 = |s: &BTreeSet<Triple>| -> BTreeSet<Triple> {
             s.iter().filter(|t| t.cameo != "01").cloned().collect()
@@ -673,13 +703,7 @@ pub fn score_petr2(records: &[CameoRecord], events: &[Vec<Event>]) -> Petr2Repor
         triples_without_01: no01,
         noevents_fp_rate: ratio(noev_fp, n_noev),
         noevents_with_events: noev_fp,
-        per_root: per_root
-            .into_iter()
-            .map(|(root, (tp, fp, fn_))| RootRow {
-                root,
-                prf: Prf::new(tp, fp, fn_),
-            })
-            .collect(),
+        per_root: per_root.into_values().collect(),
         errors,
         seconds: 0.0,
     }
@@ -1530,6 +1554,9 @@ mod tests {
         assert_eq!(root("17"), Prf::new(1, 0, 0));
         assert_eq!(root("19"), Prf::new(0, 1, 0));
         assert_eq!(root("01"), Prf::new(0, 0, 1));
+        let r03 = r.per_root.iter().find(|row| row.root == "03").unwrap();
+        assert_eq!(r03.missed, ["a: USA -> BRA 03"]);
+        assert_eq!(r03.extra, ["a: BRA -> CHN 03"]);
         assert_eq!(r.errors.len(), 3);
         assert_eq!(r.errors[0].missed, ["USA -> BRA 03"]);
         assert_eq!(r.errors[0].extra, ["BRA -> CHN 03"]);
