@@ -12,7 +12,7 @@ use sitrep_store::{
     ArticleQuery, ClaimQuery, EntityQuery, EventQuery, SqliteStore, Store, StoryQuery,
 };
 
-use crate::batch::{drive, pipeline_config, Summary};
+use crate::batch::{drive, load_config, pipeline_config, Summary};
 use crate::link::Linker;
 use crate::{render, Cli, Command, EvalWhat, PipelineArgs, StoreArgs, StoryAction};
 
@@ -156,6 +156,50 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             Ok(exit(&summary))
+        }
+        Command::Reannotate {
+            store,
+            config,
+            assume_date,
+            batch,
+            threads,
+            quiet,
+            json,
+        } => {
+            let config = load_config(config.as_deref(), assume_date.as_deref())?;
+            let mut st = open_existing(&store)?;
+            let report =
+                crate::reannotate::run(&mut st, &store.store, &config, batch, threads, quiet)?;
+            let events = st.events(&EventQuery {
+                limit: 1,
+                ..Default::default()
+            })?;
+            let claims = st.claims(&ClaimQuery {
+                limit: 1,
+                ..Default::default()
+            })?;
+            if json {
+                let mut v = serde_json::to_value(&report)?;
+                v["store"] = serde_json::json!(store.store.display().to_string());
+                v["events"] = serde_json::json!(events.1);
+                v["claims"] = serde_json::json!(claims.1);
+                println!("{}", serde_json::to_string(&v)?);
+            } else if !quiet {
+                eprintln!(
+                    "re-annotated {} articles in {}, failed {} ({:.1}s); the store now holds {} events and {} claims",
+                    report.reannotated,
+                    store.store.display(),
+                    report.failed.len(),
+                    report.seconds,
+                    events.1,
+                    claims.1
+                );
+            }
+            Ok(if report.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(PARTIAL)
+            })
         }
         Command::Articles {
             store,
@@ -394,9 +438,9 @@ fn day(flag: &str, d: String) -> Result<String> {
 fn no_items_note(st: &SqliteStore, what: &str) -> Result<()> {
     if st.stats()?.articles > 0 {
         eprintln!(
-            "note: no {what} in this store; articles annotated before sitrep coded events have \
-             none (`sitrep ingest` skips articles already stored): ingest into a new store to \
-             code them"
+            "note: no {what} in this store; if its articles were stored before sitrep coded \
+             events, `sitrep reannotate` annotates them again (`sitrep ingest` skips articles \
+             already stored)"
         );
     }
     Ok(())

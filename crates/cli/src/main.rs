@@ -4,6 +4,7 @@ mod batch;
 mod commands;
 mod eval_stories;
 mod link;
+mod reannotate;
 mod render;
 
 use std::path::PathBuf;
@@ -81,6 +82,31 @@ pub enum Command {
         pipeline: PipelineArgs,
         #[command(flatten)]
         store: StoreArgs,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Annotate every stored article again from its raw input with this sitrep, in place (for
+    /// example to code events in articles stored before sitrep coded them; `ingest` skips
+    /// articles already stored). Copies, stories and analyst decisions are kept as they are.
+    Reannotate {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Pipeline config file (TOML); see `sitrep config`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Publication date to assume for articles without one, as for `ingest`.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        assume_date: Option<String>,
+        /// Articles per batch (one store transaction per batch).
+        #[arg(long, default_value_t = 256)]
+        batch: usize,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar and no summary on stderr.
+        #[arg(long, short)]
+        quiet: bool,
         /// Print the summary as JSON on stdout.
         #[arg(long)]
         json: bool,

@@ -308,3 +308,112 @@ fn unknown_type_or_status_lists_the_valid_ones() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--actor"));
 }
+
+/// An article's id, story and `duplicate_of` as stored.
+type Link = (String, Option<i64>, Option<String>);
+
+/// Every stored record (`sitrep show --json`), by id, and the stored links.
+fn snapshot(store: &Path) -> (Vec<Value>, Vec<Link>) {
+    let conn = rusqlite::Connection::open(store.join("sitrep.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, story, duplicate_of FROM articles ORDER BY id")
+        .unwrap();
+    let links: Vec<Link> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let records = links
+        .iter()
+        .map(|(id, _, _)| {
+            let out = bin()
+                .args(["show", id, "--json", "--store"])
+                .arg(store)
+                .output()
+                .unwrap();
+            ok(&out);
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect();
+    (records, links)
+}
+
+fn reannotate(store: &Path) -> Value {
+    let out = bin()
+        .args(["reannotate", "--json", "--store"])
+        .arg(store)
+        .output()
+        .unwrap();
+    ok(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Annotating a store again with the same sitrep changes no record, no link and no decision.
+#[test]
+fn reannotate_keeps_records_links_and_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path();
+    let mut cmd = bin();
+    cmd.args(["ingest", "--quiet", "--store"]).arg(store);
+    cmd.arg(repo_root().join("examples/corpus"));
+    ok(&cmd.output().unwrap());
+    // an analyst decision, which re-annotation must not undo
+    let stories = list(store, "stories", &[]);
+    assert!(stories.len() >= 2);
+    let (a, b) = (
+        stories[0]["id"].as_u64().unwrap().to_string(),
+        stories[1]["id"].as_u64().unwrap().to_string(),
+    );
+    let mut merge = bin();
+    merge.args(["story", "merge", &a, &b, "--store"]).arg(store);
+    ok(&merge.output().unwrap());
+    let before = snapshot(store);
+    let report = reannotate(store);
+    assert_eq!(
+        report["reannotated"].as_u64().unwrap() as usize,
+        before.0.len()
+    );
+    assert_eq!(report["failed"], serde_json::json!([]));
+    let after = snapshot(store);
+    assert_eq!(after.1, before.1, "links changed");
+    assert_eq!(after.0, before.0, "records changed");
+    assert_eq!(list(store, "stories", &[]).len(), stories.len() - 1);
+}
+
+/// A store whose articles were stored without events (before sitrep coded them) gets them from
+/// `sitrep reannotate`, the same as a fresh ingest gives.
+#[test]
+fn reannotate_codes_events_of_a_store_without_them() {
+    let Some(dir) = seeded() else { return };
+    let store = dir.path();
+    let full = list(store, "events", &[]);
+    let claims = list(store, "claims", &[]);
+    assert!(
+        !full.is_empty(),
+        "no events coded in the three seed reports"
+    );
+    let links = snapshot(store).1;
+    {
+        let conn = rusqlite::Connection::open(store.join("sitrep.db")).unwrap();
+        conn.execute_batch(
+            "DELETE FROM event_participants; DELETE FROM events; DELETE FROM claims;",
+        )
+        .unwrap();
+    }
+    assert!(list(store, "events", &[]).is_empty());
+    let out = bin()
+        .args(["events", "--store"])
+        .arg(store)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("sitrep reannotate"),
+        "an empty listing says how to get events"
+    );
+    let report = reannotate(store);
+    assert_eq!(report["events"].as_u64().unwrap() as usize, full.len());
+    assert_eq!(list(store, "events", &[]), full);
+    assert_eq!(list(store, "claims", &[]), claims);
+    assert_eq!(snapshot(store).1, links);
+}
