@@ -252,14 +252,19 @@ const COALITION_REFS: &[&[&str]] = &[
 impl Coder<'_> {
     /// Code every sentence of an article into `article.events` and `article.claims`.
     pub fn code(&self, article: &mut Article) {
+        let toks: Vec<Vec<Tok>> = article
+            .sentences
+            .iter()
+            .map(|s| tokens(&article.text, *s))
+            .collect();
         let mut state = ArticleState {
-            coalition: self.coalition(article),
+            coalition: self.coalition(article, &toks),
             ..Default::default()
         };
         let mut events = Vec::new();
         let mut claims = Vec::new();
-        for s in article.sentences.clone() {
-            self.code_sentence(article, s, &mut state, &mut events, &mut claims);
+        for (s, t) in article.sentences.iter().zip(&toks) {
+            self.code_sentence(article, *s, t, &mut state, &mut events, &mut claims);
         }
         article.events = events;
         article.claims = claims;
@@ -267,10 +272,9 @@ impl Coder<'_> {
 
     /// The coalition an article lists: "the governments, which include A, B and C" or
     /// "countries including A, B and C".
-    fn coalition(&self, article: &Article) -> Vec<Participant> {
+    fn coalition(&self, article: &Article, all: &[Vec<Tok>]) -> Vec<Participant> {
         let mut out: Vec<Participant> = Vec::new();
-        for s in &article.sentences {
-            let toks = tokens(&article.text, *s);
+        for (s, toks) in article.sentences.iter().zip(all) {
             for i in 0..toks.len() {
                 let w = toks[i].lower.as_str();
                 if !matches!(w, "include" | "includes" | "including") {
@@ -285,7 +289,7 @@ impl Coder<'_> {
                 }) {
                     continue;
                 }
-                let parts = self.participants(article, *s, &toks, false);
+                let parts = self.participants(article, *s, toks, false);
                 let mut j = i + 1;
                 for p in parts.iter().filter(|p| p.a > i && p.r == Ref::Named) {
                     // the list runs while only commas and "and" separate its members
@@ -309,11 +313,11 @@ impl Coder<'_> {
         &self,
         article: &Article,
         s: Sentence,
+        toks: &[Tok],
         state: &mut ArticleState,
         events: &mut Vec<Event>,
         claims: &mut Vec<Claim>,
     ) {
-        let toks = tokens(&article.text, s);
         if toks.len() < 3 {
             return;
         }
@@ -516,6 +520,7 @@ impl Coder<'_> {
     /// Participants of one sentence, in token order, never overlapping.
     fn participants(&self, article: &Article, s: Sentence, toks: &[Tok], refs: bool) -> Vec<Part> {
         let mut out: Vec<Part> = Vec::new();
+        let lw: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         let tok_at = |byte: usize| toks.iter().position(|t| t.start <= byte && byte < t.end);
         let lo = article.entities.partition_point(|e| e.end <= s.start);
         for e in article.entities[lo..]
@@ -551,11 +556,8 @@ impl Coder<'_> {
                     j += 1;
                 }
                 if j < toks.len() {
-                    let words: Vec<&str> = toks[j..toks.len().min(j + 3)]
-                        .iter()
-                        .map(|t| t.lower.as_str())
-                        .collect();
-                    if let Some((n, sec)) = self.triggers.agent(&words) {
+                    let words = &lw[j..toks.len().min(j + 3)];
+                    if let Some((n, sec)) = self.triggers.agent(words) {
                         // "military cooperation": a modifier, not the military
                         let adjectival = n == 1
                             && matches!(
@@ -626,14 +628,11 @@ impl Coder<'_> {
                 i += 1;
                 continue;
             }
-            let words: Vec<&str> = toks[i..toks.len().min(i + 6)]
-                .iter()
-                .map(|t| t.lower.as_str())
-                .collect();
+            let words = &lw[i..toks.len().min(i + 6)];
             let mut hit: Option<(usize, Option<String>, Option<String>)> = None;
             for (phrase, code) in &self.extra.actors {
                 if words.len() >= phrase.len()
-                    && phrase.iter().zip(&words).all(|(a, b)| a == b)
+                    && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
                     && hit.as_ref().is_none_or(|h| h.0 < phrase.len())
                 {
                     hit = Some((phrase.len(), Some(code.clone()), None));
@@ -641,7 +640,7 @@ impl Coder<'_> {
             }
             if hit.is_none() {
                 for (phrase, sector) in &self.extra.agents {
-                    if words.len() >= phrase.len() && phrase.iter().zip(&words).all(|(a, b)| a == b)
+                    if words.len() >= phrase.len() && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
                     {
                         hit = Some((phrase.len(), None, Some(sector.clone())));
                         break;
@@ -649,7 +648,7 @@ impl Coder<'_> {
                 }
             }
             if hit.is_none() {
-                if let Some((n, sec)) = self.triggers.agent(&words) {
+                if let Some((n, sec)) = self.triggers.agent(words) {
                     // "its troops", "their forces": the country named before in the sentence
                     let owner = (i > 0 && matches!(toks[i - 1].lower.as_str(), "its" | "their"))
                         .then(|| out.iter().rev().find(|p| p.b < i && p.p.country.is_some()))
@@ -667,17 +666,14 @@ impl Coder<'_> {
                 let mut b = i + n;
                 let mut sector = sector;
                 if country.is_some() && b < toks.len() {
-                    let w: Vec<&str> = toks[b..toks.len().min(b + 3)]
-                        .iter()
-                        .map(|t| t.lower.as_str())
-                        .collect();
+                    let w = &lw[b..toks.len().min(b + 3)];
                     let agent = self
                         .extra
                         .agents
                         .iter()
-                        .find(|(p, _)| w.len() >= p.len() && p.iter().zip(&w).all(|(a, b)| a == b))
+                        .find(|(p, _)| w.len() >= p.len() && p.iter().zip(w.iter()).all(|(a, b)| a == b))
                         .map(|(p, s)| (p.len(), s.clone()))
-                        .or_else(|| self.triggers.agent(&w).map(|(n, s)| (n, s.to_string())));
+                        .or_else(|| self.triggers.agent(w).map(|(n, s)| (n, s.to_string())));
                     if let Some((n2, s2)) = agent {
                         b += n2;
                         sector = Some(s2);
@@ -780,6 +776,7 @@ impl Coder<'_> {
     /// Triggers in a sentence, in token order, never overlapping participants.
     fn triggers_in(&self, toks: &[Tok], parts: &[Part]) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
+        let lw: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         let in_part = |i: usize| parts.iter().any(|p| p.a <= i && i < p.b);
         let mut i = 0;
         while i < toks.len() {
@@ -849,11 +846,7 @@ impl Coder<'_> {
             }
             // then PETRARCH's dictionary, for verbs the table does not list
             if best.is_none() && !noun_context {
-                let words: Vec<&str> = toks[i..toks.len().min(i + 4)]
-                    .iter()
-                    .map(|t| t.lower.as_str())
-                    .collect();
-                for m in self.lexicon.lookup(&words) {
+                for m in self.lexicon.lookup(&lw[i..toks.len().min(i + 4)]) {
                     let lemma = self.lexicon.lemma(m.verb);
                     if self.triggers.has_lemma(lemma) {
                         break;
