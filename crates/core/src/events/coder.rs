@@ -53,6 +53,8 @@ struct Tok {
     start: usize,
     end: usize,
     lower: String,
+    /// Starts with an upper-case letter.
+    cap: bool,
 }
 
 /// What a participant slot refers to.
@@ -193,6 +195,63 @@ const PLANNED: &[&str] = &[
     "threatened",
     "threatens",
     "would",
+];
+/// Verbs whose subject is also the subject of the infinitive after them ("agreed to meet").
+const CONTROL: &[&str] = &[
+    "agreed",
+    "agree",
+    "agrees",
+    "pledged",
+    "vowed",
+    "decided",
+    "decide",
+    "plans",
+    "planned",
+    "plan",
+    "promised",
+    "threatened",
+    "threatens",
+    "intends",
+    "intend",
+    "sought",
+    "seeks",
+    "wants",
+    "want",
+    "wanted",
+    "tried",
+    "try",
+    "tries",
+    "refused",
+    "refuse",
+    "refuses",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "going",
+    "continue",
+    "continues",
+    "continued",
+    "began",
+    "begin",
+    "started",
+    "start",
+    "failed",
+    "attempted",
+    "expected",
+    "set",
+    "ready",
+    "moved",
+    "voted",
+    "declined",
+    "able",
+    "unable",
+    "prepared",
+    "ought",
+    "used",
 ];
 /// Reporting verbs that make claims.
 const SAY: &[&str] = &[
@@ -354,6 +413,16 @@ impl Coder<'_> {
                 actor = after_word(&toks, &parts, f.b, "by", 6).unwrap_or_default();
             } else {
                 actor = group_before(&toks, &parts, f.a).unwrap_or_default();
+                // "to VERB": the subject of a control verb ("agreed to meet"), or the object of
+                // "wants Russia to provide"; a purpose clause ("missiles to support") has none
+                if f.a >= 2 && toks[f.a - 1].lower == "to" {
+                    let before = f.a - 2;
+                    if let Some(p) = parts.iter().find(|p| p.b == before + 1) {
+                        actor = vec![p.clone()];
+                    } else if !CONTROL.contains(&toks[before].lower.as_str()) {
+                        continue;
+                    }
+                }
                 if let Some(pb) = prev_end {
                     if coordinated(&toks, pb, f.a, &parts) {
                         // "X condemned ..., and called on Y": the sentence's subject
@@ -402,6 +471,15 @@ impl Coder<'_> {
                 .into_iter()
                 .filter(|r| !actor.iter().any(|a| same(a, r)))
                 .collect();
+            // an interaction needs its counterpart ("provided more than enough material" is no
+            // aid), except aid whose object is a weapon ("Iran supplied drones")
+            let needs_recipient = matches!(
+                kind,
+                PloverType::Consult | PloverType::Support | PloverType::Cooperate | PloverType::Aid
+            );
+            if needs_recipient && recipient.is_empty() && !weapon_after(article, &toks, f.b) {
+                continue;
+            }
             dedup_participants(&mut actor);
             // --- status
             let mut status = status_of(&toks, f, &parts);
@@ -640,7 +718,8 @@ impl Coder<'_> {
             }
             if hit.is_none() {
                 for (phrase, sector) in &self.extra.agents {
-                    if words.len() >= phrase.len() && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
+                    if words.len() >= phrase.len()
+                        && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
                     {
                         hit = Some((phrase.len(), None, Some(sector.clone())));
                         break;
@@ -671,7 +750,9 @@ impl Coder<'_> {
                         .extra
                         .agents
                         .iter()
-                        .find(|(p, _)| w.len() >= p.len() && p.iter().zip(w.iter()).all(|(a, b)| a == b))
+                        .find(|(p, _)| {
+                            w.len() >= p.len() && p.iter().zip(w.iter()).all(|(a, b)| a == b)
+                        })
                         .map(|(p, s)| (p.len(), s.clone()))
                         .or_else(|| self.triggers.agent(w).map(|(n, s)| (n, s.to_string())));
                     if let Some((n2, s2)) = agent {
@@ -785,6 +866,14 @@ impl Coder<'_> {
                 continue;
             }
             let w = toks[i].lower.as_str();
+            // a capitalised word inside a sentence is a name or a title ("Stop The Steal Rally")
+            if i > 0
+                && capitalised_at(toks, i)
+                && !matches!(toks[i - 1].lower.as_str(), "“" | "\"" | "(")
+            {
+                i += 1;
+                continue;
+            }
             let noun_context = i > 0 && {
                 let prev = toks[i - 1].lower.as_str();
                 DETERMINERS.contains(&prev)
@@ -792,6 +881,8 @@ impl Coder<'_> {
                     || PREPOSITIONS.contains(&prev)
                     || (prev != "to" && is_adjective_like(prev))
                     || prev == ")"
+                    // "Fox host Sean Hannity": a capitalised word that is no participant
+                    || (capitalised_at(toks, i - 1) && !in_part(i - 1) && i > 1)
             };
             // "is free", "are united": an adjective after a copula, not a verb
             let after_copula = i > 0
@@ -1000,6 +1091,7 @@ fn tokens(text: &str, s: Sentence) -> Vec<Tok> {
                 start: s.start + t.start,
                 end: s.start + t.end,
                 lower: normalise(w),
+                cap: w.chars().next().is_some_and(char::is_uppercase),
             }
         })
         .collect()
@@ -1012,6 +1104,11 @@ fn normalise(w: &str) -> String {
         l = l.replace('’', "'");
     }
     l
+}
+
+/// True when token `i` starts with an upper-case letter in the text.
+fn capitalised_at(toks: &[Tok], i: usize) -> bool {
+    toks[i].cap
 }
 
 fn is_poss(w: &str) -> bool {
@@ -1527,6 +1624,19 @@ fn dates_for(
         .cloned()
         .into_iter()
         .collect()
+}
+
+/// True when a weapon is named in the clause after token `from` ("supplied Shahed drones").
+fn weapon_after(article: &Article, toks: &[Tok], from: usize) -> bool {
+    let end = clause_end(toks, from).min(from + 8);
+    if from >= end {
+        return false;
+    }
+    let (a, b) = (toks[from].start, toks[end - 1].end);
+    article
+        .entities
+        .iter()
+        .any(|e| e.kind == EntityKind::Weapon && e.start >= a && e.end <= b)
 }
 
 /// A place named after in/at/near in the trigger's sentence.

@@ -68,7 +68,15 @@ impl Triggers {
                 Pos::Noun => noun_forms(&lemma),
             };
             if cols[4] != "-" {
-                forms.extend(cols[4].split(' ').map(str::to_string));
+                // "=backed backing backs": only these forms (the bare one is too ambiguous)
+                let listed = match cols[4].strip_prefix('=') {
+                    Some(only) => {
+                        forms.clear();
+                        only
+                    }
+                    None => cols[4],
+                };
+                forms.extend(listed.split(' ').map(str::to_string));
             }
             forms.sort();
             forms.dedup();
@@ -207,6 +215,9 @@ mod tests {
         assert_eq!(t.agent(&["armed", "forces", "said"]), Some((2, "MIL")));
         assert_eq!(t.agent(&["troops"]), Some((1, "MIL")));
         assert_eq!(t.agent(&["tanks"]), None);
+        // "=forms": only the listed forms
+        assert!(t.lookup("backed").any(|r| r.lemma == "back"));
+        assert!(t.lookup("back").next().is_none());
     }
 
     #[test]
