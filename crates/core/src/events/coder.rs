@@ -380,10 +380,10 @@ impl Coder<'_> {
         if toks.len() < 3 {
             return;
         }
-        let parts = self.participants(article, s, &toks, true);
-        let found = self.triggers_in(&toks, &parts);
+        let parts = self.participants(article, s, toks, true);
+        let found = self.triggers_in(toks, &parts);
         let quote_speaker = quote_speaker(article, s);
-        let say = say_cue(&article.text, &toks, &parts);
+        let say = say_cue(&article.text, toks, &parts);
         let mut consumed: HashSet<usize> = HashSet::new();
         let mut prev_end: Option<usize> = None;
         let n_before = events.len();
@@ -401,18 +401,18 @@ impl Coder<'_> {
                     None => continue,
                 },
             };
-            let passive = f.pos == Pos::Verb && is_passive(&toks, f.a);
+            let passive = f.pos == Pos::Verb && is_passive(toks, f.a);
             // --- actor
             let mut actor: Vec<Part>;
             let mut recipient: Vec<Part>;
             if f.pos == Pos::Noun {
-                actor = possessor(&toks, &parts, f.a)
-                    .or_else(|| after_word(&toks, &parts, f.b, "by", 6))
+                actor = possessor(toks, &parts, f.a)
+                    .or_else(|| after_word(toks, &parts, f.b, "by", 6))
                     .unwrap_or_default();
             } else if passive {
-                actor = after_word(&toks, &parts, f.b, "by", 6).unwrap_or_default();
+                actor = after_word(toks, &parts, f.b, "by", 6).unwrap_or_default();
             } else {
-                actor = group_before(&toks, &parts, f.a).unwrap_or_default();
+                actor = group_before(toks, &parts, f.a).unwrap_or_default();
                 // "to VERB": the subject of a control verb ("agreed to meet"), or the object of
                 // "wants Russia to provide"; a purpose clause ("missiles to support") has none
                 if f.a >= 2 && toks[f.a - 1].lower == "to" {
@@ -424,11 +424,11 @@ impl Coder<'_> {
                     }
                 }
                 if let Some(pb) = prev_end {
-                    if coordinated(&toks, pb, f.a, &parts) {
+                    if coordinated(toks, pb, f.a, &parts) {
                         // "X condemned ..., and called on Y": the sentence's subject
-                        if let Some(k) = parts.iter().position(|p| can_be_subject(&toks, p)) {
+                        if let Some(k) = parts.iter().position(|p| can_be_subject(toks, p)) {
                             if found.first().is_some_and(|g| parts[k].b <= g.a) {
-                                actor = group_at(&toks, &parts, k, true);
+                                actor = group_at(toks, &parts, k, true);
                             }
                         }
                     }
@@ -436,21 +436,21 @@ impl Coder<'_> {
             }
             // --- recipient
             if passive {
-                recipient = group_before(&toks, &parts, f.a).unwrap_or_default();
+                recipient = group_before(toks, &parts, f.a).unwrap_or_default();
             } else if let Some(prep) = &f.prep {
-                recipient = after_word(&toks, &parts, f.b, prep, 10).unwrap_or_default();
+                recipient = after_word(toks, &parts, f.b, prep, 10).unwrap_or_default();
                 if recipient.is_empty() && f.pos == Pos::Noun {
                     continue; // "use" without "against": not an attack
                 }
                 if recipient.is_empty() {
-                    recipient = group_after(&toks, &parts, f.b, 8).unwrap_or_default();
+                    recipient = group_after(toks, &parts, f.b, 8).unwrap_or_default();
                 }
             } else {
-                recipient = group_after(&toks, &parts, f.b, 8).unwrap_or_default();
+                recipient = group_after(toks, &parts, f.b, 8).unwrap_or_default();
             }
             if kind == PloverType::Accuse || kind == PloverType::Reject {
                 // the agents of the actions a condemnation names
-                let end = clause_end(&toks, f.b);
+                let end = clause_end(toks, f.b);
                 for p in parts.iter().filter(|p| p.a >= f.b && p.b <= end) {
                     if p.poss.is_some() && !recipient.iter().any(|q| q.p.code == p.p.code) {
                         recipient.push(p.clone());
@@ -477,24 +477,24 @@ impl Coder<'_> {
                 kind,
                 PloverType::Consult | PloverType::Support | PloverType::Cooperate | PloverType::Aid
             );
-            if needs_recipient && recipient.is_empty() && !weapon_after(article, &toks, f.b) {
+            if needs_recipient && recipient.is_empty() && !weapon_after(article, toks, f.b) {
                 continue;
             }
             dedup_participants(&mut actor);
             // --- status
-            let mut status = status_of(&toks, f, &parts);
+            let mut status = status_of(toks, f, &parts);
             if f.cameo.starts_with("02") || f.cameo.starts_with("10") {
                 status = EventStatus::Demanded;
                 // the demanded action is part of this request, not an event of its own
                 for g in &found {
-                    if g.a > f.a && g.a <= clause_end(&toks, f.b) {
+                    if g.a > f.a && g.a <= clause_end(toks, f.b) {
                         consumed.insert(g.a);
                     }
                 }
             }
             // --- dates, place, attribution
-            let dates = dates_for(article, &toks, f, &found, say.as_ref());
-            let place = place_for(article, &toks, f, &parts);
+            let dates = dates_for(article, toks, f, &found, say.as_ref());
+            let place = place_for(article, toks, f, &parts);
             let said_by = match (&say, inside_quote) {
                 (_, Some((_, _, Some(sp)))) => Some(sp.clone()),
                 (Some(c), _) if c.covers(f.a) => c.speaker.clone(),
@@ -533,7 +533,7 @@ impl Coder<'_> {
         }
         if self.claims {
             if let Some(c) = &say {
-                self.claim(article, s, &toks, c, &events[n_before..], claims);
+                self.claim(article, s, toks, c, &events[n_before..], claims);
             }
         }
     }
