@@ -53,6 +53,8 @@ struct Tok {
     start: usize,
     end: usize,
     lower: String,
+    /// Starts with an upper-case letter.
+    cap: bool,
 }
 
 /// What a participant slot refers to.
@@ -194,6 +196,63 @@ const PLANNED: &[&str] = &[
     "threatens",
     "would",
 ];
+/// Verbs whose subject is also the subject of the infinitive after them ("agreed to meet").
+const CONTROL: &[&str] = &[
+    "agreed",
+    "agree",
+    "agrees",
+    "pledged",
+    "vowed",
+    "decided",
+    "decide",
+    "plans",
+    "planned",
+    "plan",
+    "promised",
+    "threatened",
+    "threatens",
+    "intends",
+    "intend",
+    "sought",
+    "seeks",
+    "wants",
+    "want",
+    "wanted",
+    "tried",
+    "try",
+    "tries",
+    "refused",
+    "refuse",
+    "refuses",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "going",
+    "continue",
+    "continues",
+    "continued",
+    "began",
+    "begin",
+    "started",
+    "start",
+    "failed",
+    "attempted",
+    "expected",
+    "set",
+    "ready",
+    "moved",
+    "voted",
+    "declined",
+    "able",
+    "unable",
+    "prepared",
+    "ought",
+    "used",
+];
 /// Reporting verbs that make claims.
 const SAY: &[&str] = &[
     "said",
@@ -252,14 +311,19 @@ const COALITION_REFS: &[&[&str]] = &[
 impl Coder<'_> {
     /// Code every sentence of an article into `article.events` and `article.claims`.
     pub fn code(&self, article: &mut Article) {
+        let toks: Vec<Vec<Tok>> = article
+            .sentences
+            .iter()
+            .map(|s| tokens(&article.text, *s))
+            .collect();
         let mut state = ArticleState {
-            coalition: self.coalition(article),
+            coalition: self.coalition(article, &toks),
             ..Default::default()
         };
         let mut events = Vec::new();
         let mut claims = Vec::new();
-        for s in article.sentences.clone() {
-            self.code_sentence(article, s, &mut state, &mut events, &mut claims);
+        for (s, t) in article.sentences.iter().zip(&toks) {
+            self.code_sentence(article, *s, t, &mut state, &mut events, &mut claims);
         }
         article.events = events;
         article.claims = claims;
@@ -267,10 +331,9 @@ impl Coder<'_> {
 
     /// The coalition an article lists: "the governments, which include A, B and C" or
     /// "countries including A, B and C".
-    fn coalition(&self, article: &Article) -> Vec<Participant> {
+    fn coalition(&self, article: &Article, all: &[Vec<Tok>]) -> Vec<Participant> {
         let mut out: Vec<Participant> = Vec::new();
-        for s in &article.sentences {
-            let toks = tokens(&article.text, *s);
+        for (s, toks) in article.sentences.iter().zip(all) {
             for i in 0..toks.len() {
                 let w = toks[i].lower.as_str();
                 if !matches!(w, "include" | "includes" | "including") {
@@ -285,7 +348,7 @@ impl Coder<'_> {
                 }) {
                     continue;
                 }
-                let parts = self.participants(article, *s, &toks, false);
+                let parts = self.participants(article, *s, toks, false);
                 let mut j = i + 1;
                 for p in parts.iter().filter(|p| p.a > i && p.r == Ref::Named) {
                     // the list runs while only commas and "and" separate its members
@@ -309,18 +372,18 @@ impl Coder<'_> {
         &self,
         article: &Article,
         s: Sentence,
+        toks: &[Tok],
         state: &mut ArticleState,
         events: &mut Vec<Event>,
         claims: &mut Vec<Claim>,
     ) {
-        let toks = tokens(&article.text, s);
         if toks.len() < 3 {
             return;
         }
-        let parts = self.participants(article, s, &toks, true);
-        let found = self.triggers_in(&toks, &parts);
+        let parts = self.participants(article, s, toks, true);
+        let found = self.triggers_in(toks, &parts);
         let quote_speaker = quote_speaker(article, s);
-        let say = say_cue(&article.text, &toks, &parts);
+        let say = say_cue(&article.text, toks, &parts);
         let mut consumed: HashSet<usize> = HashSet::new();
         let mut prev_end: Option<usize> = None;
         let n_before = events.len();
@@ -338,24 +401,34 @@ impl Coder<'_> {
                     None => continue,
                 },
             };
-            let passive = f.pos == Pos::Verb && is_passive(&toks, f.a);
+            let passive = f.pos == Pos::Verb && is_passive(toks, f.a);
             // --- actor
             let mut actor: Vec<Part>;
             let mut recipient: Vec<Part>;
             if f.pos == Pos::Noun {
-                actor = possessor(&toks, &parts, f.a)
-                    .or_else(|| after_word(&toks, &parts, f.b, "by", 6))
+                actor = possessor(toks, &parts, f.a)
+                    .or_else(|| after_word(toks, &parts, f.b, "by", 6))
                     .unwrap_or_default();
             } else if passive {
-                actor = after_word(&toks, &parts, f.b, "by", 6).unwrap_or_default();
+                actor = after_word(toks, &parts, f.b, "by", 6).unwrap_or_default();
             } else {
-                actor = group_before(&toks, &parts, f.a).unwrap_or_default();
+                actor = group_before(toks, &parts, f.a).unwrap_or_default();
+                // "to VERB": the subject of a control verb ("agreed to meet"), or the object of
+                // "wants Russia to provide"; a purpose clause ("missiles to support") has none
+                if f.a >= 2 && toks[f.a - 1].lower == "to" {
+                    let before = f.a - 2;
+                    if let Some(p) = parts.iter().find(|p| p.b == before + 1) {
+                        actor = vec![p.clone()];
+                    } else if !CONTROL.contains(&toks[before].lower.as_str()) {
+                        continue;
+                    }
+                }
                 if let Some(pb) = prev_end {
-                    if coordinated(&toks, pb, f.a, &parts) {
+                    if coordinated(toks, pb, f.a, &parts) {
                         // "X condemned ..., and called on Y": the sentence's subject
-                        if let Some(k) = parts.iter().position(|p| can_be_subject(&toks, p)) {
+                        if let Some(k) = parts.iter().position(|p| can_be_subject(toks, p)) {
                             if found.first().is_some_and(|g| parts[k].b <= g.a) {
-                                actor = group_at(&toks, &parts, k, true);
+                                actor = group_at(toks, &parts, k, true);
                             }
                         }
                     }
@@ -363,21 +436,21 @@ impl Coder<'_> {
             }
             // --- recipient
             if passive {
-                recipient = group_before(&toks, &parts, f.a).unwrap_or_default();
+                recipient = group_before(toks, &parts, f.a).unwrap_or_default();
             } else if let Some(prep) = &f.prep {
-                recipient = after_word(&toks, &parts, f.b, prep, 10).unwrap_or_default();
+                recipient = after_word(toks, &parts, f.b, prep, 10).unwrap_or_default();
                 if recipient.is_empty() && f.pos == Pos::Noun {
                     continue; // "use" without "against": not an attack
                 }
                 if recipient.is_empty() {
-                    recipient = group_after(&toks, &parts, f.b, 8).unwrap_or_default();
+                    recipient = group_after(toks, &parts, f.b, 8).unwrap_or_default();
                 }
             } else {
-                recipient = group_after(&toks, &parts, f.b, 8).unwrap_or_default();
+                recipient = group_after(toks, &parts, f.b, 8).unwrap_or_default();
             }
             if kind == PloverType::Accuse || kind == PloverType::Reject {
                 // the agents of the actions a condemnation names
-                let end = clause_end(&toks, f.b);
+                let end = clause_end(toks, f.b);
                 for p in parts.iter().filter(|p| p.a >= f.b && p.b <= end) {
                     if p.poss.is_some() && !recipient.iter().any(|q| q.p.code == p.p.code) {
                         recipient.push(p.clone());
@@ -398,21 +471,36 @@ impl Coder<'_> {
                 .into_iter()
                 .filter(|r| !actor.iter().any(|a| same(a, r)))
                 .collect();
+            // an interaction needs its counterpart ("provided more than enough material" is no
+            // aid), except aid whose object is a weapon ("Iran supplied drones")
+            let needs_recipient = matches!(
+                kind,
+                PloverType::Consult | PloverType::Support | PloverType::Cooperate | PloverType::Aid
+            );
+            // ... or whose actors are the parties to each other ("Putin and Kim signed")
+            let mutual = actor.len() >= 2 && kind != PloverType::Aid;
+            if needs_recipient
+                && recipient.is_empty()
+                && !mutual
+                && !weapon_after(article, toks, f.b)
+            {
+                continue;
+            }
             dedup_participants(&mut actor);
             // --- status
-            let mut status = status_of(&toks, f, &parts);
+            let mut status = status_of(toks, f, &parts);
             if f.cameo.starts_with("02") || f.cameo.starts_with("10") {
                 status = EventStatus::Demanded;
                 // the demanded action is part of this request, not an event of its own
                 for g in &found {
-                    if g.a > f.a && g.a <= clause_end(&toks, f.b) {
+                    if g.a > f.a && g.a <= clause_end(toks, f.b) {
                         consumed.insert(g.a);
                     }
                 }
             }
             // --- dates, place, attribution
-            let dates = dates_for(article, &toks, f, &found, say.as_ref());
-            let place = place_for(article, &toks, f, &parts);
+            let dates = dates_for(article, toks, f, &found, say.as_ref());
+            let place = place_for(article, toks, f, &parts);
             let said_by = match (&say, inside_quote) {
                 (_, Some((_, _, Some(sp)))) => Some(sp.clone()),
                 (Some(c), _) if c.covers(f.a) => c.speaker.clone(),
@@ -451,7 +539,7 @@ impl Coder<'_> {
         }
         if self.claims {
             if let Some(c) = &say {
-                self.claim(article, s, &toks, c, &events[n_before..], claims);
+                self.claim(article, s, toks, c, &events[n_before..], claims);
             }
         }
     }
@@ -516,6 +604,7 @@ impl Coder<'_> {
     /// Participants of one sentence, in token order, never overlapping.
     fn participants(&self, article: &Article, s: Sentence, toks: &[Tok], refs: bool) -> Vec<Part> {
         let mut out: Vec<Part> = Vec::new();
+        let lw: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         let tok_at = |byte: usize| toks.iter().position(|t| t.start <= byte && byte < t.end);
         let lo = article.entities.partition_point(|e| e.end <= s.start);
         for e in article.entities[lo..]
@@ -551,11 +640,8 @@ impl Coder<'_> {
                     j += 1;
                 }
                 if j < toks.len() {
-                    let words: Vec<&str> = toks[j..toks.len().min(j + 3)]
-                        .iter()
-                        .map(|t| t.lower.as_str())
-                        .collect();
-                    if let Some((n, sec)) = self.triggers.agent(&words) {
+                    let words = &lw[j..toks.len().min(j + 3)];
+                    if let Some((n, sec)) = self.triggers.agent(words) {
                         // "military cooperation": a modifier, not the military
                         let adjectival = n == 1
                             && matches!(
@@ -626,14 +712,11 @@ impl Coder<'_> {
                 i += 1;
                 continue;
             }
-            let words: Vec<&str> = toks[i..toks.len().min(i + 6)]
-                .iter()
-                .map(|t| t.lower.as_str())
-                .collect();
+            let words = &lw[i..toks.len().min(i + 6)];
             let mut hit: Option<(usize, Option<String>, Option<String>)> = None;
             for (phrase, code) in &self.extra.actors {
                 if words.len() >= phrase.len()
-                    && phrase.iter().zip(&words).all(|(a, b)| a == b)
+                    && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
                     && hit.as_ref().is_none_or(|h| h.0 < phrase.len())
                 {
                     hit = Some((phrase.len(), Some(code.clone()), None));
@@ -641,7 +724,8 @@ impl Coder<'_> {
             }
             if hit.is_none() {
                 for (phrase, sector) in &self.extra.agents {
-                    if words.len() >= phrase.len() && phrase.iter().zip(&words).all(|(a, b)| a == b)
+                    if words.len() >= phrase.len()
+                        && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
                     {
                         hit = Some((phrase.len(), None, Some(sector.clone())));
                         break;
@@ -649,7 +733,7 @@ impl Coder<'_> {
                 }
             }
             if hit.is_none() {
-                if let Some((n, sec)) = self.triggers.agent(&words) {
+                if let Some((n, sec)) = self.triggers.agent(words) {
                     // "its troops", "their forces": the country named before in the sentence
                     let owner = (i > 0 && matches!(toks[i - 1].lower.as_str(), "its" | "their"))
                         .then(|| out.iter().rev().find(|p| p.b < i && p.p.country.is_some()))
@@ -667,17 +751,16 @@ impl Coder<'_> {
                 let mut b = i + n;
                 let mut sector = sector;
                 if country.is_some() && b < toks.len() {
-                    let w: Vec<&str> = toks[b..toks.len().min(b + 3)]
-                        .iter()
-                        .map(|t| t.lower.as_str())
-                        .collect();
+                    let w = &lw[b..toks.len().min(b + 3)];
                     let agent = self
                         .extra
                         .agents
                         .iter()
-                        .find(|(p, _)| w.len() >= p.len() && p.iter().zip(&w).all(|(a, b)| a == b))
+                        .find(|(p, _)| {
+                            w.len() >= p.len() && p.iter().zip(w.iter()).all(|(a, b)| a == b)
+                        })
                         .map(|(p, s)| (p.len(), s.clone()))
-                        .or_else(|| self.triggers.agent(&w).map(|(n, s)| (n, s.to_string())));
+                        .or_else(|| self.triggers.agent(w).map(|(n, s)| (n, s.to_string())));
                     if let Some((n2, s2)) = agent {
                         b += n2;
                         sector = Some(s2);
@@ -780,6 +863,7 @@ impl Coder<'_> {
     /// Triggers in a sentence, in token order, never overlapping participants.
     fn triggers_in(&self, toks: &[Tok], parts: &[Part]) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
+        let lw: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         let in_part = |i: usize| parts.iter().any(|p| p.a <= i && i < p.b);
         let mut i = 0;
         while i < toks.len() {
@@ -788,6 +872,14 @@ impl Coder<'_> {
                 continue;
             }
             let w = toks[i].lower.as_str();
+            // a capitalised word inside a sentence is a name or a title ("Stop The Steal Rally")
+            if i > 0
+                && capitalised_at(toks, i)
+                && !matches!(toks[i - 1].lower.as_str(), "“" | "\"" | "(")
+            {
+                i += 1;
+                continue;
+            }
             let noun_context = i > 0 && {
                 let prev = toks[i - 1].lower.as_str();
                 DETERMINERS.contains(&prev)
@@ -795,6 +887,13 @@ impl Coder<'_> {
                     || PREPOSITIONS.contains(&prev)
                     || (prev != "to" && is_adjective_like(prev))
                     || prev == ")"
+                    // "Fox host Sean Hannity": a capitalised word that is no participant
+                    // (nor a day or month: "Russia on Thursday vetoed")
+                    || (capitalised_at(toks, i - 1)
+                        && !in_part(i - 1)
+                        && i > 1
+                        && !is_weekday(prev)
+                        && !is_month(prev))
             };
             // "is free", "are united": an adjective after a copula, not a verb
             let after_copula = i > 0
@@ -849,11 +948,7 @@ impl Coder<'_> {
             }
             // then PETRARCH's dictionary, for verbs the table does not list
             if best.is_none() && !noun_context {
-                let words: Vec<&str> = toks[i..toks.len().min(i + 4)]
-                    .iter()
-                    .map(|t| t.lower.as_str())
-                    .collect();
-                for m in self.lexicon.lookup(&words) {
+                for m in self.lexicon.lookup(&lw[i..toks.len().min(i + 4)]) {
                     let lemma = self.lexicon.lemma(m.verb);
                     if self.triggers.has_lemma(lemma) {
                         break;
@@ -1007,6 +1102,7 @@ fn tokens(text: &str, s: Sentence) -> Vec<Tok> {
                 start: s.start + t.start,
                 end: s.start + t.end,
                 lower: normalise(w),
+                cap: w.chars().next().is_some_and(char::is_uppercase),
             }
         })
         .collect()
@@ -1019,6 +1115,11 @@ fn normalise(w: &str) -> String {
         l = l.replace('’', "'");
     }
     l
+}
+
+/// True when token `i` starts with an upper-case letter in the text.
+fn capitalised_at(toks: &[Tok], i: usize) -> bool {
+    toks[i].cap
 }
 
 fn is_poss(w: &str) -> bool {
@@ -1121,10 +1222,17 @@ fn group_at(toks: &[Tok], parts: &[Part], k: usize, forward: bool) -> Vec<Part> 
 /// The participant group that ends nearest before token `at`, inside the clause.
 fn group_before(toks: &[Tok], parts: &[Part], at: usize) -> Option<Vec<Part>> {
     let start = clause_start(toks, at);
-    let k = parts
-        .iter()
-        .rposition(|p| p.b <= at && p.a >= start && can_be_subject(toks, p))?;
-    Some(group_at(toks, parts, k, false))
+    let mut end = at;
+    // the nearest compound group whose first member can be a subject ("between North Korea
+    // and Russia" cannot)
+    loop {
+        let k = parts.iter().rposition(|p| p.b <= end && p.a >= start)?;
+        let g = group_at(toks, parts, k, false);
+        if can_be_subject(toks, &g[0]) {
+            return Some(g);
+        }
+        end = g[0].a;
+    }
 }
 
 /// A participant can be a subject unless it is the object of a preposition ("troops in
@@ -1339,6 +1447,36 @@ fn trim_comma(toks: &[Tok], mut b: usize) -> usize {
     b
 }
 
+fn is_month(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 fn is_weekday(w: &str) -> bool {
     matches!(
         w,
@@ -1488,7 +1626,7 @@ fn dates_for(
         .map(|g| g.a)
         .min()
         .unwrap_or(toks.len());
-    let next_trigger = next_trigger.min(f.b + 10);
+    let next_trigger = next_trigger.min(f.b + 14);
     let limit_b = if next_trigger < toks.len() {
         toks[next_trigger].start
     } else {
@@ -1534,6 +1672,19 @@ fn dates_for(
         .cloned()
         .into_iter()
         .collect()
+}
+
+/// True when a weapon is named in the clause after token `from` ("supplied Shahed drones").
+fn weapon_after(article: &Article, toks: &[Tok], from: usize) -> bool {
+    let end = clause_end(toks, from).min(from + 8);
+    if from >= end {
+        return false;
+    }
+    let (a, b) = (toks[from].start, toks[end - 1].end);
+    article
+        .entities
+        .iter()
+        .any(|e| e.kind == EntityKind::Weapon && e.start >= a && e.end <= b)
 }
 
 /// A place named after in/at/near in the trigger's sentence.

@@ -51,12 +51,17 @@ impl Triggers {
                     n + 1
                 )));
             }
+            if cols[1] == "-" {
+                // never a trigger: only blocks PETRARCH's code for the lemma
+                t.lemmas.insert(cols[0].to_string(), ());
+                continue;
+            }
             let pos = match cols[1] {
                 "v" => Pos::Verb,
                 "n" => Pos::Noun,
                 other => {
                     return Err(Error::Config(format!(
-                        "data/events/triggers.tsv line {}: pos {other:?} is not v or n",
+                        "data/events/triggers.tsv line {}: pos {other:?} is not v, n or -",
                         n + 1
                     )))
                 }
@@ -68,7 +73,15 @@ impl Triggers {
                 Pos::Noun => noun_forms(&lemma),
             };
             if cols[4] != "-" {
-                forms.extend(cols[4].split(' ').map(str::to_string));
+                // "=backed backing backs": only these forms (the bare one is too ambiguous)
+                let listed = match cols[4].strip_prefix('=') {
+                    Some(only) => {
+                        forms.clear();
+                        only
+                    }
+                    None => cols[4],
+                };
+                forms.extend(listed.split(' ').map(str::to_string));
             }
             forms.sort();
             forms.dedup();
@@ -207,6 +220,11 @@ mod tests {
         assert_eq!(t.agent(&["armed", "forces", "said"]), Some((2, "MIL")));
         assert_eq!(t.agent(&["troops"]), Some((1, "MIL")));
         assert_eq!(t.agent(&["tanks"]), None);
+        // "=forms": only the listed forms
+        assert!(t.lookup("backed").any(|r| r.lemma == "back"));
+        assert!(t.lookup("back").next().is_none());
+        // a stop lemma blocks PETRARCH's code and is no trigger itself
+        assert!(t.has_lemma("want") && t.lookup("want").next().is_none());
     }
 
     #[test]
