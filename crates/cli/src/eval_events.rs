@@ -21,7 +21,7 @@ pub enum EventsWhat {
     /// (78 sentences): precision, recall, F1, and the false-positive rate on its `noevents`
     /// sentences.
     Petr2 {
-        /// Another file in the same JSONL format.
+        /// Another file in the same JSONL format (default: en_petr2_gsr_cameo.jsonl).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
         #[arg(long)]
@@ -32,6 +32,7 @@ pub enum EventsWhat {
     },
     /// PLOVER type accuracy on the PLOVER gold records (322), with coverage and actor codes.
     Plover {
+        /// Another file in the same JSONL format (default: en_plover_gsr_v0.5b1.jsonl).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
         #[arg(long)]
@@ -43,6 +44,7 @@ pub enum EventsWhat {
     /// PETRARCH's unit tests with its fictional actor and agent dictionaries: pass rate
     /// overall and by the behaviour tested.
     PetrUnit {
+        /// Another file in the same JSONL format (default: en_petr_unittest_cameo_fictional.jsonl).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
         /// PETRARCH actor dictionary (default: PETR.Validate.actors.txt).
@@ -60,6 +62,8 @@ pub enum EventsWhat {
     /// PLV train (1,050 sentences with marked source and target): the type `code_pair` gives
     /// against the gold PLOVER 2019 label, no training.
     Plv {
+        /// Another TSV with the columns sentence_id, marked_sentence and gold_root
+        /// (default: PLV_train.tsv).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
         #[arg(long)]
