@@ -606,6 +606,61 @@ impl Coder<'_> {
         let mut out: Vec<Part> = Vec::new();
         let lw: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         let tok_at = |byte: usize| toks.iter().position(|t| t.start <= byte && byte < t.end);
+        // the caller's dictionary first: it knows its actors better than the tagger does
+        if !self.extra.actors.is_empty() {
+            let mut i = 0;
+            while i < toks.len() {
+                let words = &lw[i..toks.len().min(i + 6)];
+                let best = self
+                    .extra
+                    .actors
+                    .iter()
+                    .filter(|(ph, _)| {
+                        words.len() >= ph.len() && ph.iter().zip(words.iter()).all(|(a, b)| a == b)
+                    })
+                    .max_by_key(|(ph, _)| ph.len());
+                match best {
+                    Some((ph, code)) => {
+                        let mut b = i + ph.len();
+                        let mut sector = None;
+                        let w = &lw[b..toks.len().min(b + 3)];
+                        let agent = self
+                            .extra
+                            .agents
+                            .iter()
+                            .find(|(p, _)| {
+                                w.len() >= p.len() && p.iter().zip(w.iter()).all(|(a, b)| a == b)
+                            })
+                            .map(|(p, s)| (p.len(), s.clone()));
+                        if let Some((n2, s2)) = agent {
+                            b += n2;
+                            sector = Some(s2);
+                        }
+                        let (start, end) = (toks[i].start, toks[b - 1].end);
+                        let poss = (b < toks.len() && is_poss(&toks[b].lower)).then_some(b);
+                        out.push(Part {
+                            a: i,
+                            b,
+                            p: Participant {
+                                start,
+                                end,
+                                text: article.text[start..end].to_string(),
+                                code: Some(match &sector {
+                                    Some(sec) => format!("{code}{sec}"),
+                                    None => code.clone(),
+                                }),
+                                country: Some(code.clone()),
+                                sector,
+                            },
+                            r: Ref::Named,
+                            poss,
+                        });
+                        i = b;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
         let lo = article.entities.partition_point(|e| e.end <= s.start);
         for e in article.entities[lo..]
             .iter()
@@ -956,6 +1011,9 @@ impl Coder<'_> {
                     let code = self
                         .pattern_code(toks, i, i + m.len, m.verb)
                         .or_else(|| self.lexicon.default_code(m.verb).map(str::to_string));
+                    // PETRARCH's paired codes ("042:043", ":190"): the first one given
+                    let code =
+                        code.and_then(|c| c.split(':').find(|x| !x.is_empty()).map(str::to_string));
                     if let Some(code) = code {
                         if code.starts_with("01") || code == "---" {
                             continue;
