@@ -5,6 +5,7 @@
 //! (Skeleton: the coder is being written; the API below is the contract.)
 
 pub mod lexicon;
+pub mod typer;
 
 use std::sync::Arc;
 
