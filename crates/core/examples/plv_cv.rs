@@ -10,7 +10,7 @@
 //! cargo run --release -p sitrep-core --example plv_cv -- [--seeds 1] [--ablate]
 //!     [--algo logistic|perceptron] [--epochs 30] [--l2 1e-4] [--eta0 0.2]
 //!     [--sentence-weight 0.5] [--balance 0] [--prune 1] [--no-lexicon]
-//!     [--train-all data/events/typer.bin]
+//!     [--train-all data/events/typer.bin] [--errors]
 //! ```
 //!
 //! Prints accuracy and macro-F1 (mean ± sd over folds, and over `--seeds` fold splits) of a
@@ -40,6 +40,7 @@ fn main() -> ExitCode {
 struct Args {
     seeds: u64,
     ablate: bool,
+    errors: bool,
     no_lexicon: bool,
     train_all: Option<PathBuf>,
     algo: Algo,
@@ -56,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         seeds: 1,
         ablate: false,
+        errors: false,
         no_lexicon: false,
         train_all: None,
         algo: d.algo,
@@ -75,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--seeds" => a.seeds = num(&arg, val()?)?,
             "--ablate" => a.ablate = true,
+            "--errors" => a.errors = true,
             "--no-lexicon" => a.no_lexicon = true,
             "--train-all" => a.train_all = Some(PathBuf::from(val()?)),
             "--algo" => {
@@ -543,6 +546,22 @@ fn run() -> Result<(), String> {
     }
     if let Some(pred) = &last {
         print_tables(&data, pred);
+        if args.errors {
+            eprintln!("\nout-of-fold errors of the full model (split 1):");
+            for (e, &p) in data.iter().zip(pred) {
+                if e.label.index() != p {
+                    let mark = |s: (usize, usize)| e.text.get(s.0..s.1).unwrap_or("");
+                    eprintln!(
+                        "{:<9} -> {:<9} [{}] [{}] {}",
+                        e.label.as_str(),
+                        Label::ALL[p].as_str(),
+                        mark(e.source),
+                        mark(e.target),
+                        e.text
+                    );
+                }
+            }
+        }
     }
 
     // Prediction speed and the model trained on everything.

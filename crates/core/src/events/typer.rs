@@ -9,14 +9,16 @@
 //!
 //! Feature groups ([`Groups`]), all over the words of [`crate::tokenize`]:
 //! - `SENTENCE`: lower-cased stems of every word of the sentence, at a lower value;
-//! - `BETWEEN`: words, stems and stem bigrams between source and target, the first, first two
-//!   and last stems between them, and the stems conjoined with the order;
+//! - `BETWEEN`: words, stems, 5-letter stem prefixes and stem bigrams between source and
+//!   target, the first, first two and last stems between them, the stems conjoined with the
+//!   order, and the first lower-case content word between them (most often the verb);
 //! - `CONTEXT`: the three stems after the source and before the target (by position), the
 //!   stems right after the target and right before the source;
 //! - `ORDER`: source before or after the target, overlapping, or no target; and the distance;
 //! - `CUES`: negation and modal words near the verb, each with the next content stem;
-//! - `HEADS`: words and head word of the source and target phrases, and their sector classes
-//!   from a short word list (police -> COP, court -> JUD, troops -> MIL ...);
+//! - `HEADS`: the head word of the source and target phrases (and whether it is capitalised),
+//!   and their sector classes from a short word list (police -> COP, court -> JUD, troops ->
+//!   MIL ...), alone and as a pair;
 //! - `LEXICON`: the "rule features": CAMEO codes, CAMEO roots, PLOVER types and lemmas of the
 //!   verbs that [`Lexicon::lookup`] finds between and around the pair (needs a lexicon at
 //!   training and prediction time).
@@ -252,7 +254,7 @@ impl Default for TrainOptions<'_> {
             algo: Algo::Logistic,
             epochs: 30,
             seed: 1,
-            l2: 1e-4,
+            l2: 3e-4,
             eta0: 0.2,
             groups: Groups::ALL,
             sentence_weight: 0.5,
@@ -394,6 +396,9 @@ const MODALS: &[&str] = &[
 const FUNCTION_WORDS: &str = "be been being is are was were have has had to the a an also yet \
     still even further immediately formally officially publicly reportedly allegedly later then now";
 
+/// Words also skipped when looking for the verb between source and target.
+const SKIP_FOR_VERB: &str = "on in at of and who which that said";
+
 /// Sector word lists: the class of the words of a source or target phrase (compared by stem).
 const SECTORS: &[(&str, &str)] = &[
     (
@@ -450,6 +455,7 @@ struct WordLists {
     sectors: HashMap<String, &'static str>,
     retreat: HashSet<String>,
     function: HashSet<String>,
+    skip_for_verb: HashSet<String>,
 }
 
 fn word_lists() -> &'static WordLists {
@@ -465,6 +471,7 @@ fn word_lists() -> &'static WordLists {
             .split_whitespace()
             .map(String::from)
             .collect(),
+        skip_for_verb: SKIP_FOR_VERB.split_whitespace().map(String::from).collect(),
     })
 }
 
@@ -520,10 +527,8 @@ const T_NEG: u64 = 16;
 const T_NEGW: u64 = 17;
 const T_MOD: u64 = 18;
 const T_MODW: u64 = 19;
-const T_SRCW: u64 = 20;
 const T_SRCH: u64 = 21;
 const T_SRCSEC: u64 = 22;
-const T_TGTW: u64 = 23;
 const T_TGTH: u64 = 24;
 const T_TGTSEC: u64 = 25;
 const T_SECPAIR: u64 = 26;
@@ -535,6 +540,8 @@ const T_LFIRST: u64 = 31;
 const T_LLEMMA: u64 = 32;
 const T_LPLOVER_NEG: u64 = 33;
 const T_BEMPTY: u64 = 34;
+const T_BP5: u64 = 35;
+const T_FV: u64 = 36;
 
 /// Order of the pair.
 const ORD_ST: u64 = 1;
@@ -614,6 +621,8 @@ fn extract(
     }
     if g.contains(Groups::BETWEEN) {
         for (i, t) in bw.iter().enumerate() {
+            let p5: String = t.stem.chars().take(5).collect();
+            push(comb(T_BP5, hash_str(&p5)), 1.0);
             push(comb(T_BW, t.h_lower), 1.0);
             push(comb(T_BS, t.h_stem), 1.0);
             push(comb(comb(T_BSO, ord), t.h_stem), 1.0);
@@ -631,6 +640,19 @@ fn extract(
         }
         if bw.is_empty() {
             push(comb(T_BEMPTY, ord), 1.0);
+        }
+        // The first lower-case content word between: most often the verb.
+        let lists = word_lists();
+        let content = bw.iter().position(|t| {
+            !t.title
+                && t.lower.chars().any(char::is_alphabetic)
+                && !lists.function.contains(&t.lower)
+                && !lists.skip_for_verb.contains(&t.lower)
+        });
+        if let Some(i) = content {
+            push(comb(T_FV, bw[i].h_stem), 1.0);
+            let next = bw.get(i + 1).map_or(0, |u| u.h_stem);
+            push(comb(comb(T_FV, bw[i].h_stem), next), 1.0);
         }
     }
     if g.contains(Groups::CONTEXT) {
@@ -702,10 +724,10 @@ fn extract(
     if g.contains(Groups::HEADS) {
         let mut sectors = [0u64; 2];
         for (side, range) in [src, tgt].into_iter().enumerate() {
-            let (tw, th, ts) = if side == 0 {
-                (T_SRCW, T_SRCH, T_SRCSEC)
+            let (th, ts) = if side == 0 {
+                (T_SRCH, T_SRCSEC)
             } else {
-                (T_TGTW, T_TGTH, T_TGTSEC)
+                (T_TGTH, T_TGTSEC)
             };
             let Some((a, b)) = range else {
                 push(comb(th, 0), 1.0);
@@ -725,7 +747,6 @@ fn extract(
             push(comb(comb(th, 1), head.title as u64), 1.0);
             let mut found = false;
             for t in phrase {
-                push(comb(tw, t.h_stem), 1.0);
                 if let Some(sec) = sector_of(&t.stem) {
                     push(comb(ts, hash_str(sec)), 1.0);
                     if !found {
