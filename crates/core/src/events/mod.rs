@@ -2,9 +2,11 @@
 //! (asserted, denied, hedged, demanded, planned) and evidence spans; and claims (statements of
 //! fact with their speakers).
 //!
-//! (Skeleton: the coder is being written; the API below is the contract.)
+//! How the coder works is in the docs of `coder.rs`.
 
+mod coder;
 pub mod lexicon;
+pub mod triggers;
 pub mod typer;
 
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use crate::pipeline::Stage;
 use crate::Error;
 
 pub use lexicon::Lexicon;
+pub use triggers::Triggers;
 
 /// Extra actor and agent phrases, beside the pipeline's entities (for example PETRARCH-style
 /// dictionaries with fictional countries, as in PETRARCH's unit tests).
@@ -44,11 +47,9 @@ fn lower_words(phrase: &str) -> Vec<String> {
 
 /// The `events` stage.
 pub struct Events {
-    #[allow(dead_code)]
     lexicon: Arc<Lexicon>,
-    #[allow(dead_code)]
+    triggers: Arc<Triggers>,
     extra: ActorDict,
-    #[allow(dead_code)]
     claims: bool,
 }
 
@@ -56,6 +57,7 @@ impl Events {
     pub fn new(config: &EventsConfig) -> Result<Events, Error> {
         Ok(Events {
             lexicon: Arc::new(Lexicon::load()?),
+            triggers: Arc::new(Triggers::load()?),
             extra: ActorDict::default(),
             claims: config.claims,
         })
@@ -69,11 +71,20 @@ impl Events {
     /// into `article.text`), as in the PLV task. `article` must have been through the pipeline.
     pub fn code_pair(
         &self,
-        _article: &Article,
-        _source: (usize, usize),
-        _target: (usize, usize),
+        article: &Article,
+        source: (usize, usize),
+        target: (usize, usize),
     ) -> Option<(PloverType, String)> {
-        None
+        self.coder().code_pair(article, source, target)
+    }
+
+    fn coder(&self) -> coder::Coder<'_> {
+        coder::Coder {
+            lexicon: &self.lexicon,
+            triggers: &self.triggers,
+            extra: &self.extra,
+            claims: self.claims,
+        }
     }
 }
 
@@ -82,7 +93,8 @@ impl Stage for Events {
         "events"
     }
     fn process(&self, article: &mut Article) {
-        article.events.clear();
-        article.claims.clear();
+        self.coder().code(article);
     }
 }
+#[cfg(test)]
+mod tests;
