@@ -19,9 +19,12 @@
 //! - `HEADS`: the head word of the source and target phrases (and whether it is capitalised),
 //!   and their sector classes from a short word list (police -> COP, court -> JUD, troops ->
 //!   MIL ...), alone and as a pair;
-//! - `LEXICON`: the "rule features": CAMEO codes, CAMEO roots, PLOVER types and lemmas of the
-//!   verbs that [`Lexicon::lookup`] finds between and around the pair (needs a lexicon at
-//!   training and prediction time).
+//! - `LEXICON`: the "rule features": CAMEO codes (the most specific pattern's, else the verb's
+//!   own), CAMEO roots, PLOVER types ([`Lexicon::plover`]; alone, by region, by order, after a
+//!   negation, for the first verb) and lemmas of the verbs that [`Lexicon::lookup`] finds
+//!   between and around the pair, and the CAMEO roots and PLOVER types of the words of sitrep's
+//!   own trigger table ([`super::triggers`], verbs and nouns such as "sanctions") there. They
+//!   need a lexicon at training and prediction time; without one they are absent.
 //!
 //! Labels ([`Label`]) are the PLV set, PLOVER-2019: `YIELD` stands for PLOVER 2.0's CONCEDE or
 //! RETREAT, see [`Label::to_plover`].
@@ -542,6 +545,9 @@ const T_LPLOVER_NEG: u64 = 33;
 const T_BEMPTY: u64 = 34;
 const T_BP5: u64 = 35;
 const T_FV: u64 = 36;
+const T_LPLOVER_ORD: u64 = 37;
+const T_LPAIRED: u64 = 38;
+const T_TRIG: u64 = 39;
 
 /// Order of the pair.
 const ORD_ST: u64 = 1;
@@ -573,6 +579,13 @@ struct FeatureConfig {
 }
 
 /// Features of one pair: `(key, value)`, keys unique, in no particular order.
+/// sitrep's own trigger table, loaded once (`None` if it fails to parse).
+fn triggers() -> Option<&'static super::triggers::Triggers> {
+    static T: OnceLock<Option<super::triggers::Triggers>> = OnceLock::new();
+    T.get_or_init(|| super::triggers::Triggers::load().ok())
+        .as_ref()
+}
+
 fn extract(
     text: &str,
     source: (usize, usize),
@@ -765,7 +778,26 @@ fn extract(
         if let Some(lex) = lexicon {
             let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
             let mut first = true;
+            let kind = |c: &str| {
+                lex.plover(c)
+                    .map_or(0, |p| p.kind.map_or(1, |k| hash_str(k.as_str())))
+            };
+            // sitrep's trigger table: verbs and nouns ("sanctions", "talks") with their codes.
+            if let Some(trig) = triggers() {
+                for &i in &verb_region {
+                    for t in trig.lookup(words[i]) {
+                        let pos = matches!(t.pos, super::triggers::Pos::Verb) as u64;
+                        push(comb(comb(T_TRIG, pos), kind(&t.cameo)), 1.0);
+                        let root: String = t.cameo.chars().take(2).collect();
+                        push(comb(comb(T_TRIG, 9), hash_str(&root)), 1.0);
+                    }
+                }
+            }
             for &i in &verb_region {
+                // Capitalised words are names more often than verbs ("Strike", "Aid").
+                if toks[i].title {
+                    continue;
+                }
                 let Some(m) = lex.lookup(&words[i..]).into_iter().next() else {
                     continue;
                 };
@@ -784,14 +816,27 @@ fn extract(
                     .any(|w| NEGATIONS.contains(w));
                 let Some(code) = code else { continue };
                 push(comb(T_LCODE, hash_str(&code)), 1.0);
-                let root: String = code.chars().take(2).collect();
+                // A paired code (`042:043`, `:190`): the first part for source -> target, the
+                // second for the reverse.
+                let mut parts = code.split(':');
+                let (first_part, second_part) = (parts.next().unwrap_or(""), parts.next());
+                let primary = if first_part.is_empty() {
+                    second_part.unwrap_or("")
+                } else {
+                    first_part
+                };
+                let root: String = primary.chars().take(2).collect();
                 push(comb(T_LROOT, hash_str(&root)), 1.0);
-                let plover = lex
-                    .plover(&code)
-                    .map_or(0, |p| p.kind.map_or(1, |k| hash_str(k.as_str())));
+                let plover = kind(primary);
                 push(comb(T_LPLOVER, plover), 1.0);
                 push(comb(comb(T_LPLOVER_REG, region), plover), 1.0);
                 push(comb(comb(T_LPLOVER_NEG, neg as u64), plover), 1.0);
+                push(comb(comb(T_LPLOVER_ORD, ord), plover), 1.0);
+                if let Some(second) =
+                    second_part.filter(|c| !c.is_empty() && !first_part.is_empty())
+                {
+                    push(comb(comb(T_LPAIRED, ord), kind(second)), 1.0);
+                }
                 if first {
                     push(comb(T_LFIRST, plover), 1.0);
                     push(comb(comb(T_LFIRST, 7), hash_str(&root)), 1.0);
@@ -1603,6 +1648,30 @@ mod tests {
             let sum: f32 = got.iter().map(|x| x.1).sum();
             assert!((sum - 1.0).abs() < 1e-3, "{sum}");
             assert!(got.windows(2).all(|w| w[0].1 >= w[1].1));
+        }
+    }
+
+    #[test]
+    fn lexicon_features_carry_unseen_verbs() {
+        let lex = Lexicon::load().unwrap();
+        let data = toy();
+        let typer = Typer::train(
+            &data,
+            &TrainOptions {
+                lexicon: Some(&lex),
+                ..opts()
+            },
+        );
+        // Verbs that never occur in the training sentences: only the dictionary knows them.
+        for (m, want) in [
+            ("[S Bree] ambushed [T Mordor].", Label::Assault),
+            ("[S Bree] denounced [T Arnor].", Label::Accuse),
+            ("[S Bree] consulted [T Mordor].", Label::Consult),
+            ("[S Bree] donated blankets to [T Mordor].", Label::Aid),
+        ] {
+            let e = ex(m, want);
+            let got = typer.predict(&e.text, e.source, e.target, Some(&lex));
+            assert_eq!(got[0].0, want, "{m}: {:?}", &got[..3]);
         }
     }
 
