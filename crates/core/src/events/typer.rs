@@ -144,12 +144,13 @@ impl Label {
         })
     }
 
-    /// The PLOVER 2.0 type. `YIELD` becomes RETREAT when `words` (the lower-case words around
-    /// the event, for example from the source to the target) hold a retreat: a verb that the
-    /// lexicon maps to RETREAT, or one of the words withdraw, pull out, retreat, release, free,
-    /// return, hand over, leave, evacuate, disarm, demobilise, ceasefire, truce (any
-    /// inflection). It becomes CONCEDE otherwise, also when the lexicon maps a verb there to
-    /// CONCEDE first.
+    /// The PLOVER 2.0 type. `YIELD` becomes RETREAT or CONCEDE from `words` (the lower-case
+    /// words around the event, for example from the source to the target): the first verb
+    /// there whose code (its most specific pattern's, else its own) the lexicon maps to
+    /// RETREAT or to CONCEDE decides, the bare YIELD codes `08`/`080` excepted; without such a
+    /// verb (or without a lexicon), RETREAT when one of the words withdraw, pull out, retreat,
+    /// release, free, return, hand over, leave, evacuate, disarm, demobilise, ceasefire, truce
+    /// (any inflection) is there, else CONCEDE.
     pub fn to_plover(&self, words: &[&str], lexicon: Option<&Lexicon>) -> PloverType {
         if let Some(t) = self.plover() {
             return t;
@@ -157,13 +158,15 @@ impl Label {
         if let Some(lex) = lexicon {
             for i in 0..words.len() {
                 for m in lex.lookup(&words[i..]) {
-                    let kind = lex
-                        .default_code(m.verb)
-                        .and_then(|c| lex.plover(c))
-                        .and_then(|p| p.kind);
-                    match kind {
+                    let code = match_pattern(lex, m.verb, words, i, m.len)
+                        .or_else(|| lex.default_code(m.verb).map(str::to_string));
+                    let Some(code) = code else { continue };
+                    match lex.plover(&code).and_then(|p| p.kind) {
                         Some(PloverType::Retreat) => return PloverType::Retreat,
-                        Some(PloverType::Concede) => return PloverType::Concede,
+                        // The bare YIELD codes say nothing either way.
+                        Some(PloverType::Concede) if !matches!(code.as_str(), "08" | "080") => {
+                            return PloverType::Concede
+                        }
                         _ => {}
                     }
                 }
@@ -1016,7 +1019,31 @@ impl PartialEq for Typer {
     }
 }
 
+/// The model compiled into the binary.
+static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../../data/events/typer.bin");
+
 impl Typer {
+    /// The model compiled into the binary (`data/events/typer.bin`: all feature groups, trained
+    /// on PLV train with the lexicon; see `data/events/TYPER.md`), parsed once on first use.
+    /// Pass the lexicon to [`Typer::predict`]: without it the rule features are missing.
+    pub fn embedded() -> Result<&'static Typer, crate::Error> {
+        static T: OnceLock<Result<Typer, String>> = OnceLock::new();
+        T.get_or_init(|| {
+            Typer::from_bytes(EMBEDDED_MODEL).map_err(|e| {
+                format!(
+                    "{e} (the embedded data/events/typer.bin; rebuild it with `cargo run \
+                     --release -p sitrep-core --example plv_cv -- --train-all \
+                     data/events/typer.bin`)"
+                )
+            })
+        })
+        .as_ref()
+        .map_err(|m| crate::Error::Model {
+            name: "typer".into(),
+            message: m.clone(),
+        })
+    }
+
     /// Train on `examples`. Deterministic for given options.
     pub fn train(examples: &[Example], opts: &TrainOptions) -> Typer {
         let cfg = FeatureConfig {
@@ -1676,6 +1703,51 @@ mod tests {
     }
 
     #[test]
+    fn embedded_model_types_plain_sentences() {
+        let typer = Typer::embedded().unwrap();
+        assert!(typer.groups().contains(Groups::LEXICON));
+        let lex = Lexicon::load().unwrap();
+        for (m, want) in [
+            (
+                "[S Russian forces] shelled [T Kharkiv] on Tuesday.",
+                Label::Assault,
+            ),
+            (
+                "[S The foreign minister] met [T his Chinese counterpart] in Beijing.",
+                Label::Consult,
+            ),
+            (
+                "[S The government] condemned [T the rebels] for the attack.",
+                Label::Accuse,
+            ),
+            (
+                "[S Japan] sent humanitarian aid to [T Turkey] after the earthquake.",
+                Label::Aid,
+            ),
+            // PLOVER-2019 (and so PLV) codes imposing sanctions as COERCE; its SANCTION is
+            // cutting ties (recalling envoys, suspending aid).
+            (
+                "[S The EU] imposed sanctions on [T Belarus].",
+                Label::Coerce,
+            ),
+            (
+                "[S Israel] withdrew its troops from [T Gaza].",
+                Label::Yield,
+            ),
+        ] {
+            let e = ex(m, want);
+            let got = typer.predict(&e.text, e.source, e.target, Some(&lex));
+            assert_eq!(got[0].0, want, "{m}: {:?}", &got[..3]);
+        }
+        let e = ex(
+            "[S Israel] withdrew its troops from [T Gaza].",
+            Label::Yield,
+        );
+        let (t, _) = typer.predict_plover(&e.text, e.source, e.target, Some(&lex));
+        assert_eq!(t, PloverType::Retreat);
+    }
+
+    #[test]
     fn perceptron_learns_the_toy_set_too() {
         let data = toy();
         let typer = Typer::train(
@@ -1786,6 +1858,15 @@ mod tests {
         assert_eq!(
             Label::Yield.to_plover(&w("the minister resigned after"), None),
             PloverType::Concede
+        );
+        let lex = Lexicon::load().unwrap();
+        assert_eq!(
+            Label::Yield.to_plover(&w("israel withdrew its troops from"), Some(&lex)),
+            PloverType::Retreat
+        );
+        assert_eq!(
+            Label::Yield.to_plover(&w("the junta released"), Some(&lex)),
+            PloverType::Retreat
         );
         assert_eq!(
             Label::Assault.to_plover(&w("withdrew"), None),
