@@ -47,7 +47,15 @@ impl Summary {
 
 /// Load the pipeline config: defaults, then the config file, then command-line overrides.
 pub fn pipeline_config(args: &PipelineArgs) -> Result<PipelineConfig> {
-    let mut config = match &args.config {
+    load_config(args.config.as_deref(), args.assume_date.as_deref())
+}
+
+/// The pipeline config from an optional file and an optional `--assume-date`.
+pub fn load_config(
+    file: Option<&std::path::Path>,
+    assume_date: Option<&str>,
+) -> Result<PipelineConfig> {
+    let mut config = match file {
         Some(p) => {
             let s = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read config file {}", p.display()))?;
@@ -60,10 +68,10 @@ pub fn pipeline_config(args: &PipelineArgs) -> Result<PipelineConfig> {
         }
         None => PipelineConfig::default(),
     };
-    if let Some(d) = &args.assume_date {
+    if let Some(d) = assume_date {
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .with_context(|| format!("--assume-date takes YYYY-MM-DD, got '{d}'"))?;
-        config.dates.assume_published = Some(d.clone());
+        config.dates.assume_published = Some(d.to_string());
     }
     Ok(config)
 }

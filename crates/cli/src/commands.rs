@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use sitrep_core::corpus::link::CorpusIndex;
+use sitrep_core::model::{EventStatus, PloverType};
 use sitrep_core::{PipelineConfig, Record};
-use sitrep_store::{ArticleQuery, EntityQuery, SqliteStore, Store, StoryQuery};
+use sitrep_store::{
+    ArticleQuery, ClaimQuery, EntityQuery, EventQuery, SqliteStore, Store, StoryQuery,
+};
 
-use crate::batch::{drive, pipeline_config, Summary};
+use crate::batch::{drive, load_config, pipeline_config, Summary};
 use crate::link::Linker;
 use crate::{render, Cli, Command, EvalWhat, PipelineArgs, StoreArgs, StoryAction};
 
@@ -154,6 +157,50 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(exit(&summary))
         }
+        Command::Reannotate {
+            store,
+            config,
+            assume_date,
+            batch,
+            threads,
+            quiet,
+            json,
+        } => {
+            let config = load_config(config.as_deref(), assume_date.as_deref())?;
+            let mut st = open_existing(&store)?;
+            let report =
+                crate::reannotate::run(&mut st, &store.store, &config, batch, threads, quiet)?;
+            let events = st.events(&EventQuery {
+                limit: 1,
+                ..Default::default()
+            })?;
+            let claims = st.claims(&ClaimQuery {
+                limit: 1,
+                ..Default::default()
+            })?;
+            if json {
+                let mut v = serde_json::to_value(&report)?;
+                v["store"] = serde_json::json!(store.store.display().to_string());
+                v["events"] = serde_json::json!(events.1);
+                v["claims"] = serde_json::json!(claims.1);
+                println!("{}", serde_json::to_string(&v)?);
+            } else if !quiet {
+                eprintln!(
+                    "re-annotated {} articles in {}, failed {} ({:.1}s); the store now holds {} events and {} claims",
+                    report.reannotated,
+                    store.store.display(),
+                    report.failed.len(),
+                    report.seconds,
+                    events.1,
+                    claims.1
+                );
+            }
+            Ok(if report.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(PARTIAL)
+            })
+        }
         Command::Articles {
             store,
             source,
@@ -264,12 +311,139 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
             action,
         } => story(id, store, json, action),
+        Command::Events {
+            store,
+            actor,
+            recipient,
+            kind,
+            status,
+            since,
+            until,
+            story,
+            article,
+            limit,
+            offset,
+            json,
+        } => {
+            let q = EventQuery {
+                actor: actor.map(|c| code("--actor", &c)).transpose()?,
+                recipient: recipient.map(|c| code("--recipient", &c)).transpose()?,
+                kind: kind.map(|t| plover_type(&t)).transpose()?,
+                status: status.map(|s| event_status(&s)).transpose()?,
+                since: since.map(|d| day("--since", d)).transpose()?,
+                until: until.map(|d| day("--until", d)).transpose()?,
+                story,
+                article: None,
+                limit,
+                offset,
+            };
+            let st = open_existing(&store)?;
+            let q = EventQuery {
+                article: article
+                    .map(|a| resolve_article(&st, &store, &a))
+                    .transpose()?,
+                ..q
+            };
+            let (list, total) = st.events(&q)?;
+            if json {
+                write_jsonl(&list)?;
+            } else {
+                print!("{}", render::events(&list, total, offset));
+                if total == 0 && st.events(&EventQuery::default())?.1 == 0 {
+                    no_items_note(&st, "events")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Claims {
+            store,
+            speaker,
+            status,
+            since,
+            until,
+            story,
+            article,
+            limit,
+            offset,
+            json,
+        } => {
+            let q = ClaimQuery {
+                speaker: speaker.map(|c| code("--speaker", &c)).transpose()?,
+                status: status.map(|s| event_status(&s)).transpose()?,
+                since: since.map(|d| day("--since", d)).transpose()?,
+                until: until.map(|d| day("--until", d)).transpose()?,
+                story,
+                article: None,
+                limit,
+                offset,
+            };
+            let st = open_existing(&store)?;
+            let q = ClaimQuery {
+                article: article
+                    .map(|a| resolve_article(&st, &store, &a))
+                    .transpose()?,
+                ..q
+            };
+            let (list, total) = st.claims(&q)?;
+            if json {
+                write_jsonl(&list)?;
+            } else {
+                print!("{}", render::claims(&list, total, offset));
+                if total == 0 && st.claims(&ClaimQuery::default())?.1 == 0 {
+                    no_items_note(&st, "claims")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Config => {
             print!("{DEFAULT_CONFIG}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { what } => crate::commands::eval(what),
     }
+}
+
+/// An actor or speaker code: letters and digits, upper-cased.
+fn code(flag: &str, c: &str) -> Result<String> {
+    let c = c.trim();
+    if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        bail!("{flag} takes an actor code such as PRK, PRKMIL or IGOUNO (letters and digits), got '{c}'");
+    }
+    Ok(c.to_ascii_uppercase())
+}
+
+fn plover_type(t: &str) -> Result<PloverType> {
+    PloverType::parse(t).with_context(|| {
+        let all: Vec<&str> = PloverType::ALL.iter().map(|t| t.as_str()).collect();
+        format!(
+            "unknown --type '{t}'; the PLOVER types are {}",
+            all.join(", ")
+        )
+    })
+}
+
+fn event_status(s: &str) -> Result<EventStatus> {
+    EventStatus::parse(s).with_context(|| {
+        format!("unknown --status '{s}'; use asserted, denied, hedged, demanded or planned")
+    })
+}
+
+fn day(flag: &str, d: String) -> Result<String> {
+    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+        .with_context(|| format!("{flag} takes YYYY-MM-DD, got '{d}'"))?;
+    Ok(d)
+}
+
+/// Why a store lists no events or claims at all, when it has articles.
+fn no_items_note(st: &SqliteStore, what: &str) -> Result<()> {
+    if st.stats()?.articles > 0 {
+        eprintln!(
+            "note: no {what} in this store; if its articles were stored before sitrep coded \
+             events, `sitrep reannotate` annotates them again (`sitrep ingest` skips articles \
+             already stored)"
+        );
+    }
+    Ok(())
 }
 
 /// One JSON object per line on stdout.

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use sitrep_core::corpus::dedup::Signature;
 use sitrep_core::corpus::link::{CorpusIndex, Prepared};
 use sitrep_core::corpus::stories::StoryId;
-use sitrep_core::{Article, Meta, Pipeline, PipelineConfig};
+use sitrep_core::{Article, Pipeline, PipelineConfig};
 use sitrep_store::{Decision, Relink, SqliteStore, Store, StoredArticle, StoryHead, StoryQuery};
 
 /// Save a snapshot after this many newly linked articles (and at the end of every run).
@@ -61,6 +61,26 @@ struct Snapshot {
     index: CorpusIndex,
 }
 
+/// Take the store's write lock (`corpus.lock`), held until the file is dropped: one writer at a
+/// time.
+pub fn lock(dir: &Path) -> Result<File> {
+    let lock_path = dir.join("corpus.lock");
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "another sitrep process is writing to {} (it holds {}); wait for it to finish",
+            dir.display(),
+            lock_path.display()
+        );
+    }
+    Ok(lock)
+}
+
 /// A store's corpus index, open for linking (holds the store's write lock).
 pub struct Linker {
     index: CorpusIndex,
@@ -93,20 +113,7 @@ impl Linker {
         config: Option<&PipelineConfig>,
         quiet: bool,
     ) -> Result<(Linker, OpenReport)> {
-        let lock_path = dir.join("corpus.lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open {}", lock_path.display()))?;
-        if lock.try_lock().is_err() {
-            bail!(
-                "another sitrep process is writing to {} (it holds {}); wait for it to finish",
-                dir.display(),
-                lock_path.display()
-            );
-        }
+        let lock = lock(dir)?;
         // The settings of the last ingest are kept beside the index, so that merge and split
         // (which take no --config) rebuild, when they must, the way that ingest would.
         let settings_path = dir.join(SETTINGS);
@@ -525,21 +532,7 @@ fn reannotate(
     let a = store
         .get(id)?
         .with_context(|| format!("article {id} vanished from the store"))?;
-    let r = a.record;
-    let meta = Meta {
-        id: Some(r.id.clone()),
-        url: r.url,
-        source: r.source,
-        // A date read from a dateline in the text is found again; one from the input is not.
-        published: if r.published_via.as_deref() == Some("dateline") {
-            None
-        } else {
-            r.published
-        },
-        title: r.title,
-        path: r.path,
-    };
-    let mut art = Article::new(a.raw, meta);
+    let mut art = crate::reannotate::article_of(a);
     pipeline.run(&mut art);
     Ok(index.prepare(&art).1)
 }

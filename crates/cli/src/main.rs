@@ -4,6 +4,7 @@ mod batch;
 mod commands;
 mod eval_stories;
 mod link;
+mod reannotate;
 mod render;
 
 use std::path::PathBuf;
@@ -81,6 +82,31 @@ pub enum Command {
         pipeline: PipelineArgs,
         #[command(flatten)]
         store: StoreArgs,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Annotate every stored article again from its raw input with this sitrep, in place (for
+    /// example to code events in articles stored before sitrep coded them; `ingest` skips
+    /// articles already stored). Copies, stories and analyst decisions are kept as they are.
+    Reannotate {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Pipeline config file (TOML); see `sitrep config`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Publication date to assume for articles without one, as for `ingest`.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        assume_date: Option<String>,
+        /// Articles per batch (one store transaction per batch).
+        #[arg(long, default_value_t = 256)]
+        batch: usize,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar and no summary on stderr.
+        #[arg(long, short)]
+        quiet: bool,
         /// Print the summary as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -167,6 +193,79 @@ pub enum Command {
         json: bool,
         #[command(subcommand)]
         action: Option<StoryAction>,
+    },
+    /// Coded political events (who did what to whom), newest first, each with its evidence
+    /// sentence. An event's date is its own when the sentence states one, else the article's
+    /// publication date.
+    Events {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Some actor's code starts with CODE, or its country is CODE (PRK finds PRK, PRKMIL,
+        /// PRKGOV).
+        #[arg(long, value_name = "CODE")]
+        actor: Option<String>,
+        /// Some recipient's code starts with CODE, or its country is CODE.
+        #[arg(long, value_name = "CODE")]
+        recipient: Option<String>,
+        /// PLOVER type: AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST,
+        /// ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT.
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: Option<String>,
+        /// asserted, denied, hedged, demanded or planned.
+        #[arg(long)]
+        status: Option<String>,
+        /// On or after this date (YYYY-MM-DD): the event's own date, else publication.
+        #[arg(long)]
+        since: Option<String>,
+        /// On or before this date (YYYY-MM-DD): the event's own date, else publication.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only events of articles in this story.
+        #[arg(long, value_name = "ID")]
+        story: Option<u32>,
+        /// Only events of this article (a unique id prefix is enough).
+        #[arg(long, value_name = "ID")]
+        article: Option<String>,
+        /// Rows to show (0 for all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Rows to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Claims (statements of fact with their speakers), newest first, each with its sentence.
+    /// A claim's date is the date it was made when the text says, else publication.
+    Claims {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The speaker's code starts with CODE, or the speaker's country is CODE.
+        #[arg(long, value_name = "CODE")]
+        speaker: Option<String>,
+        /// asserted, denied, hedged, demanded or planned.
+        #[arg(long)]
+        status: Option<String>,
+        /// On or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// On or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        /// Only claims of articles in this story.
+        #[arg(long, value_name = "ID")]
+        story: Option<u32>,
+        /// Only claims of this article (a unique id prefix is enough).
+        #[arg(long, value_name = "ID")]
+        article: Option<String>,
+        /// Rows to show (0 for all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Rows to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
     },
     /// Print the default pipeline configuration (TOML) with every setting.
     Config,

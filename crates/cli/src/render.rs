@@ -3,9 +3,9 @@
 use std::fmt::Write;
 
 use sitrep_core::corpus::corroboration::Corroboration;
-use sitrep_core::model::EntityKind;
+use sitrep_core::model::{Claim, EntityKind, Event, EventStatus, Participant};
 use sitrep_core::Record;
-use sitrep_store::{ArticleSummary, EntityCount, StoryMember, StorySummary};
+use sitrep_store::{ArticleSummary, ClaimRow, EntityCount, EventRow, StoryMember, StorySummary};
 
 fn trunc(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -228,8 +228,122 @@ fn color_of(kind: EntityKind) -> &'static str {
     }
 }
 
+/// Participants by code (else country, else the words in quotes), joined by `+`; `-` for none.
+fn who(ps: &[Participant]) -> String {
+    if ps.is_empty() {
+        return "-".into();
+    }
+    ps.iter().map(one).collect::<Vec<_>>().join("+")
+}
+
+fn one(p: &Participant) -> String {
+    match (&p.code, &p.country) {
+        (Some(c), _) | (None, Some(c)) => c.clone(),
+        (None, None) => format!("\"{}\"", trunc(&p.text, 30)),
+    }
+}
+
+/// `ACTORS TYPE RECIPIENTS (status)  cameo C  “trigger”`; the status only when not asserted.
+fn event_head(e: &Event) -> String {
+    let mut h = format!("{} {}", who(&e.actor), e.kind.as_str());
+    if !e.recipient.is_empty() {
+        h.push(' ');
+        h.push_str(&who(&e.recipient));
+    }
+    if e.status != EventStatus::Asserted {
+        let _ = write!(h, " ({})", e.status.as_str());
+    }
+    let _ = write!(h, "  cameo {}  “{}”", e.cameo, trunc(&e.trigger.text, 40));
+    h
+}
+
+/// `SPEAKER cue: “proposition” (status)`.
+fn claim_head(c: &Claim) -> String {
+    let speaker = match &c.speaker {
+        Some(p) => match &p.code {
+            Some(code) => format!("{} ({code})", trunc(&p.text, 40)),
+            None => trunc(&p.text, 40),
+        },
+        None => "(unattributed)".into(),
+    };
+    let mut h = format!(
+        "{speaker} {}: “{}”",
+        c.cue.as_deref().unwrap_or("says"),
+        trunc(&one_line(&c.text), 120)
+    );
+    if c.status != EventStatus::Asserted {
+        let _ = write!(h, " ({})", c.status.as_str());
+    }
+    h
+}
+
+/// Whitespace runs (line breaks included) as one space, trimmed.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The date column of a listing: the item's own date, else `published X`, else `undated`.
+fn when(own: Option<&str>, published: Option<&str>) -> String {
+    match (own, published) {
+        (Some(d), _) => d.to_string(),
+        (None, Some(p)) => format!("published {p}"),
+        (None, None) => "undated".into(),
+    }
+}
+
+/// Events, two lines each: date, who did what to whom, CAMEO code, trigger and article; then
+/// the sentence that is the evidence.
+pub fn events(list: &[EventRow], total: usize, offset: usize) -> String {
+    let mut out = String::new();
+    for r in list {
+        let e = &r.event;
+        let own = e.date.as_ref().and_then(|d| d.value.as_deref());
+        let _ = writeln!(
+            out,
+            "{:<20}  {}  [article {}]",
+            when(own, r.published.as_deref()),
+            event_head(e),
+            r.article
+        );
+        let _ = writeln!(out, "{:<20}  {}", "", trunc(&one_line(&r.sentence), 200));
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} events (from {}); use --offset/--limit to page, `sitrep show ID` to read an article",
+        list.len(),
+        total,
+        offset + 1
+    );
+    out
+}
+
+/// Claims, two lines each: date, speaker, cue, proposition and article; then the sentence.
+pub fn claims(list: &[ClaimRow], total: usize, offset: usize) -> String {
+    let mut out = String::new();
+    for r in list {
+        let c = &r.claim;
+        let own = c.date.as_ref().and_then(|d| d.value.as_deref());
+        let _ = writeln!(
+            out,
+            "{:<20}  {}  [article {}]",
+            when(own, r.published.as_deref()),
+            claim_head(c),
+            r.article
+        );
+        let _ = writeln!(out, "{:<20}  {}", "", trunc(&one_line(&r.sentence), 200));
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} claims (from {}); use --offset/--limit to page, `sitrep show ID` to read an article",
+        list.len(),
+        total,
+        offset + 1
+    );
+    out
+}
+
 /// The article text with entities and dates marked inline as `[mention|kind CODE]`, followed by
-/// the figures and quotes with their fields.
+/// the figures, quotes, events and claims with their fields.
 pub fn article(r: &Record, color: bool) -> String {
     let (dim, reset) = if color {
         ("\x1b[2m", "\x1b[0m")
@@ -338,6 +452,32 @@ pub fn article(r: &Record, color: bool) -> String {
                     .map(|c| format!(" ({c})"))
                     .unwrap_or_default()
             );
+        }
+        out.push('\n');
+    }
+    if !r.events.is_empty() {
+        let _ = writeln!(out, "EVENTS");
+        for e in &r.events {
+            let date = e
+                .date
+                .as_ref()
+                .and_then(|d| d.value.as_deref())
+                .map(|d| format!("  date {d}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{date}", event_head(e));
+        }
+        out.push('\n');
+    }
+    if !r.claims.is_empty() {
+        let _ = writeln!(out, "CLAIMS");
+        for c in &r.claims {
+            let date = c
+                .date
+                .as_ref()
+                .and_then(|d| d.value.as_deref())
+                .map(|d| format!("  date {d}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{date}", claim_head(c));
         }
         out.push('\n');
     }

@@ -2,8 +2,9 @@
 //!
 //! The system of record. Annotated articles live in an embedded SQLite database inside a store
 //! directory (`DIR/sitrep.db`), which any SQLite tool can open. Everything the pipeline knows
-//! about an article is kept: the raw input, the clean text, and the full JSON record; entities
-//! are also kept in their own table for aggregation.
+//! about an article is kept: the raw input, the clean text, and the full JSON record; entities,
+//! events and claims are kept in their own tables (not twice: the stored JSON leaves them out),
+//! for aggregation and filtering.
 //!
 //! The pipeline never sees SQL: it talks to the [`Store`] trait, whose methods are the whole
 //! interface (batch writes, look-ups, listings, aggregates), so that another backend (PostgreSQL
@@ -32,6 +33,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use serde::Serialize;
+use sitrep_core::model::{Claim, Event, EventStatus, PloverType};
 use sitrep_core::{Article, Record};
 
 /// Errors from a store. All of them are internal (the store or its disk), not bad input.
@@ -218,6 +220,78 @@ pub struct EntityQuery {
     pub limit: usize,
 }
 
+/// Filters for [`Store::events`]. Every filter given must hold. Newest first: by the event's
+/// day (its own date when the sentence states one, else the article's publication date), events
+/// with neither last; within a day, later-stored articles first, an article's events in order.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    /// Some actor's code starts with this code, or its country is this code: `PRK` finds actors
+    /// coded `PRK`, `PRKMIL`, `PRKGOV`. Codes are upper case.
+    pub actor: Option<String>,
+    /// The same, for a recipient.
+    pub recipient: Option<String>,
+    /// PLOVER type (`ACCUSE`).
+    pub kind: Option<PloverType>,
+    pub status: Option<EventStatus>,
+    /// The event's day is on or after this date (YYYY-MM-DD). The day is the event's own date
+    /// when it has one, else the article's publication date; a week, month or year matches when
+    /// any of its days does. Events with neither never match a date filter.
+    pub since: Option<String>,
+    /// The event's day is on or before this date (YYYY-MM-DD), as for `since`.
+    pub until: Option<String>,
+    /// The article's story.
+    pub story: Option<u32>,
+    /// The article's id (exact).
+    pub article: Option<String>,
+    /// Rows to return; 0 for all.
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One line of an event listing: an event with the article that carries it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRow {
+    pub article: String,
+    pub story: Option<u32>,
+    /// The article's publication date.
+    pub published: Option<String>,
+    /// The event's position in the article's `events`.
+    pub idx: usize,
+    /// The text of the event's sentence (the evidence).
+    pub sentence: String,
+    /// The event, offsets in characters into the article's clean text.
+    pub event: Event,
+}
+
+/// Filters for [`Store::claims`], as for [`EventQuery`]; the day of a claim is its own date (the
+/// date it was made, when the text says), else the article's publication date.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimQuery {
+    /// The speaker's code starts with this code, or the speaker's country is this code.
+    pub speaker: Option<String>,
+    pub status: Option<EventStatus>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub story: Option<u32>,
+    pub article: Option<String>,
+    /// Rows to return; 0 for all.
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One line of a claim listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimRow {
+    pub article: String,
+    pub story: Option<u32>,
+    pub published: Option<String>,
+    /// The claim's position in the article's `claims`.
+    pub idx: usize,
+    /// The text of the claim's sentence.
+    pub sentence: String,
+    pub claim: Claim,
+}
+
 /// Counts for a summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
@@ -274,4 +348,14 @@ pub trait Store {
     fn story(&self, id: u32) -> Result<Option<(StorySummary, Vec<StoryMember>)>, StoreError>;
     /// The story of an article.
     fn story_of(&self, article_id: &str) -> Result<Option<u32>, StoreError>;
+
+    /// Replace the annotations of articles already stored (the record, the clean text, the
+    /// entities, events and claims) in one transaction, keeping their links, their storage
+    /// order and, unless a row brings some, their linking features. Articles not stored are
+    /// left out. Returns how many were replaced.
+    fn replace_annotations(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError>;
+    /// A page of events, newest first, and the total number matching.
+    fn events(&self, q: &EventQuery) -> Result<(Vec<EventRow>, usize), StoreError>;
+    /// A page of claims, newest first, and the total number matching.
+    fn claims(&self, q: &ClaimQuery) -> Result<(Vec<ClaimRow>, usize), StoreError>;
 }

@@ -4,16 +4,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
-use sitrep_core::model::{Entity, EntityKind};
+use sitrep_core::model::{Claim, DateMention, Entity, EntityKind, Event, Participant};
 use sitrep_core::Record;
 
 use crate::{
-    ArticleQuery, ArticleSummary, Decision, EntityCount, EntityQuery, LinkRow, LoggedDecision,
-    PutOutcome, Relink, Stats, Store, StoreError, StoredArticle, StoryHead, StoryMember,
-    StoryQuery, StorySummary,
+    ArticleQuery, ArticleSummary, ClaimQuery, ClaimRow, Decision, EntityCount, EntityQuery,
+    EventQuery, EventRow, LinkRow, LoggedDecision, PutOutcome, Relink, Stats, Store, StoreError,
+    StoredArticle, StoryHead, StoryMember, StoryQuery, StorySummary,
 };
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -80,6 +80,73 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 ";
 
+/// Version 3: events and claims. They leave the stored JSON record for tables of their own (the
+/// full item as JSON, plus the columns that listings filter on); `get` puts them back. Upgrading
+/// moves whatever a version-2 record holds into the tables ([`move_events_out`]); articles
+/// annotated before the events stage existed simply have none.
+const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    id             INTEGER PRIMARY KEY,
+    article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx            INTEGER NOT NULL,
+    type           TEXT NOT NULL,
+    cameo          TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    -- the event's own date value as written (2024-11-01, 2024-W44, 2024-11, 2024), if any
+    date           TEXT,
+    -- the article's publication date
+    published      TEXT,
+    -- the days the event can fall on (YYYY-MM-DD, inclusive): those of its own date, else the
+    -- publication date; NULL when it has neither. What --since/--until and the order use.
+    first          TEXT,
+    last           TEXT,
+    -- actor and recipient codes, space-separated (for reading; filters use event_participants)
+    actors         TEXT NOT NULL,
+    recipients     TEXT NOT NULL,
+    place          TEXT,
+    trigger_text   TEXT NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end   INTEGER NOT NULL,
+    -- the whole event (sitrep_core::model::Event), character offsets
+    event          TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_article ON events(article_id, idx);
+CREATE INDEX IF NOT EXISTS events_recent ON events(last DESC, first DESC);
+CREATE INDEX IF NOT EXISTS events_type ON events(type, last DESC);
+CREATE INDEX IF NOT EXISTS events_status ON events(status, last DESC);
+CREATE TABLE IF NOT EXISTS event_participants (
+    event   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    role    TEXT NOT NULL, -- actor or recipient
+    code    TEXT,
+    country TEXT
+);
+CREATE INDEX IF NOT EXISTS event_participants_code ON event_participants(code, role);
+CREATE INDEX IF NOT EXISTS event_participants_country ON event_participants(country, role);
+CREATE INDEX IF NOT EXISTS event_participants_event ON event_participants(event);
+CREATE TABLE IF NOT EXISTS claims (
+    id              INTEGER PRIMARY KEY,
+    article_id      TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    speaker         TEXT,
+    speaker_code    TEXT,
+    speaker_country TEXT,
+    cue             TEXT,
+    text            TEXT NOT NULL,
+    date            TEXT,
+    published       TEXT,
+    first           TEXT,
+    last            TEXT,
+    sentence_start  INTEGER NOT NULL,
+    sentence_end    INTEGER NOT NULL,
+    claim           TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS claims_article ON claims(article_id, idx);
+CREATE INDEX IF NOT EXISTS claims_recent ON claims(last DESC, first DESC);
+CREATE INDEX IF NOT EXISTS claims_speaker_code ON claims(speaker_code);
+CREATE INDEX IF NOT EXISTS claims_speaker_country ON claims(speaker_country);
+";
+
 /// A store directory holding `sitrep.db`.
 pub struct SqliteStore {
     conn: Connection,
@@ -114,7 +181,13 @@ impl SqliteStore {
             if version < 1 {
                 tx.execute_batch(SCHEMA_V1)?;
             }
-            tx.execute_batch(SCHEMA_V2)?;
+            if version < 2 {
+                tx.execute_batch(SCHEMA_V2)?;
+            }
+            if version < 3 {
+                tx.execute_batch(SCHEMA_V3)?;
+                move_events_out(&tx)?;
+            }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
         }
@@ -150,11 +223,80 @@ impl SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// An article's events or claims: `sql` selects their JSON by article id, in order.
+    fn article_items<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        id: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            out.push(serde_json::from_str(&json?).map_err(|e| json_err(id, e))?);
+        }
+        Ok(out)
+    }
+
+    /// A page of event or claim rows: `table` is `events` or `claims`, `item` the column
+    /// holding the JSON, `wh`/`args` the filters on `t` (the table) and `a` (the article).
+    fn listing<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+        item: &str,
+        wh: &[String],
+        args: &[rusqlite::types::Value],
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<ListedItem<T>>, usize), StoreError> {
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", wh.join(" AND "))
+        };
+        let from = format!("FROM {table} t JOIN articles a ON a.id = t.article_id {where_sql}");
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) {from}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        // Newest first: DESC puts the undated (NULL) last. Within a day, later-stored articles
+        // first, and an article's items in their order.
+        let sql = format!(
+            "SELECT t.article_id, a.story, a.published, t.idx,
+                    substr(a.text, t.sentence_start + 1, t.sentence_end - t.sentence_start),
+                    t.{item}
+             {from}
+             ORDER BY t.last DESC, t.first DESC, a.rowid DESC, t.idx
+             LIMIT {} OFFSET {offset}",
+            sql_limit(limit)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let article: String = r.get(0)?;
+            let json: String = r.get(5)?;
+            let item = serde_json::from_str(&json).map_err(|e| json_err(&article, e))?;
+            out.push(ListedItem {
+                article,
+                story: r.get(1)?,
+                published: r.get(2)?,
+                idx: r.get::<_, i64>(3)? as usize,
+                sentence: r.get(4)?,
+                item,
+            });
+        }
+        Ok((out, total as usize))
+    }
+
     /// Open in-memory (tests).
     pub fn in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA_V1)?;
         conn.execute_batch(SCHEMA_V2)?;
+        conn.execute_batch(SCHEMA_V3)?;
         Ok(SqliteStore {
             conn,
             path: PathBuf::from(":memory:"),
@@ -171,8 +313,300 @@ fn record_json(r: &Record) -> Result<String, serde_json::Error> {
         o.remove("entities");
         o.remove("duplicate_of");
         o.remove("story");
+        o.remove("events");
+        o.remove("claims");
     }
     serde_json::to_string(&v)
+}
+
+/// The inclusive days (`YYYY-MM-DD`) a date value covers: a day (`2024-11-01`), an ISO week
+/// (`2024-W44`), a month (`2024-11`), a year (`2024`) or a decade (`199X`). `None` for anything
+/// else.
+fn days_of(value: &str) -> Option<(String, String)> {
+    use chrono::{Datelike, Duration, NaiveDate};
+    let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let year = |s: &str| -> Option<i32> {
+        (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    if let Some(day) = value
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
+        return Some((fmt(day), fmt(day)));
+    }
+    let (y, rest) = (value.get(..4)?, value.get(4..)?);
+    if rest.is_empty() {
+        if let Some(y) = year(y) {
+            let a = NaiveDate::from_ymd_opt(y, 1, 1)?;
+            return Some((fmt(a), fmt(a.with_month(12)?.with_day(31)?)));
+        }
+        // a decade: 199X
+        let d = y.strip_suffix('X').and_then(|d| {
+            (d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| d.parse::<i32>().ok())?
+        })?;
+        let a = NaiveDate::from_ymd_opt(d * 10, 1, 1)?;
+        return Some((fmt(a), fmt(NaiveDate::from_ymd_opt(d * 10 + 9, 12, 31)?)));
+    }
+    let y = year(y)?;
+    if let Some(w) = rest.strip_prefix("-W") {
+        let w: u32 = w.parse().ok()?;
+        let a = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Mon)?;
+        return Some((fmt(a), fmt(a + Duration::days(6))));
+    }
+    let m: u32 = rest
+        .strip_prefix('-')
+        .filter(|m| m.len() == 2)?
+        .parse()
+        .ok()?;
+    let a = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)?
+    };
+    Some((fmt(a), fmt(next - Duration::days(1))))
+}
+
+/// The days an event or claim falls on: its own date's when that has a value, else the
+/// publication date's.
+fn days_or_published(
+    date: Option<&DateMention>,
+    published: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    match date
+        .and_then(|d| d.value.as_deref())
+        .and_then(days_of)
+        .or_else(|| published.and_then(days_of))
+    {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    }
+}
+
+/// The codes of participants that have one, space-separated.
+fn codes(ps: &[Participant]) -> String {
+    ps.iter()
+        .filter_map(|p| p.code.as_deref())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn json_err(id: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Record {
+        id: id.to_string(),
+        source: e,
+    }
+}
+
+/// Write the event and claim rows of one article (whose old rows, if any, are gone).
+fn put_events(
+    tx: &rusqlite::Transaction,
+    id: &str,
+    published: Option<&str>,
+    events: &[Event],
+    claims: &[Claim],
+) -> Result<(), StoreError> {
+    let mut ev = tx.prepare_cached(
+        "INSERT INTO events (article_id, idx, type, cameo, status, date, published, first, last,
+             actors, recipients, place, trigger_text, sentence_start, sentence_end, event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    let mut part = tx.prepare_cached(
+        "INSERT INTO event_participants (event, role, code, country) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, e) in events.iter().enumerate() {
+        let json = serde_json::to_string(e).map_err(|err| json_err(id, err))?;
+        let (first, last) = days_or_published(e.date.as_ref(), published);
+        ev.execute(params![
+            id,
+            i as i64,
+            e.kind.as_str(),
+            e.cameo,
+            e.status.as_str(),
+            e.date.as_ref().and_then(|d| d.value.as_deref()),
+            published,
+            first,
+            last,
+            codes(&e.actor),
+            codes(&e.recipient),
+            e.place.as_ref().and_then(|p| p.code.as_deref()),
+            e.trigger.text,
+            e.sentence.start as i64,
+            e.sentence.end as i64,
+            json
+        ])?;
+        let rowid = tx.last_insert_rowid();
+        for (role, ps) in [("actor", &e.actor), ("recipient", &e.recipient)] {
+            for p in ps
+                .iter()
+                .filter(|p| p.code.is_some() || p.country.is_some())
+            {
+                part.execute(params![rowid, role, p.code, p.country])?;
+            }
+        }
+    }
+    let mut cl = tx.prepare_cached(
+        "INSERT INTO claims (article_id, idx, status, speaker, speaker_code, speaker_country, cue,
+             text, date, published, first, last, sentence_start, sentence_end, claim)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (i, c) in claims.iter().enumerate() {
+        let json = serde_json::to_string(c).map_err(|err| json_err(id, err))?;
+        let (first, last) = days_or_published(c.date.as_ref(), published);
+        let sp = c.speaker.as_ref();
+        cl.execute(params![
+            id,
+            i as i64,
+            c.status.as_str(),
+            sp.map(|p| p.text.as_str()),
+            sp.and_then(|p| p.code.as_deref()),
+            sp.and_then(|p| p.country.as_deref()),
+            c.cue,
+            c.text,
+            c.date.as_ref().and_then(|d| d.value.as_deref()),
+            published,
+            first,
+            last,
+            c.sentence.start as i64,
+            c.sentence.end as i64,
+            json
+        ])?;
+    }
+    Ok(())
+}
+
+/// Write the entity, event and claim rows of one article (which has none yet).
+fn put_items(tx: &rusqlite::Transaction, r: &Record) -> Result<(), StoreError> {
+    let mut ent = tx.prepare_cached(
+        "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, lat, lon, via, key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for e in &r.entities {
+        ent.execute(params![
+            r.id,
+            e.start as i64,
+            e.end as i64,
+            e.kind.as_str(),
+            e.code,
+            e.name,
+            e.text,
+            e.role,
+            e.country,
+            e.lat,
+            e.lon,
+            e.via,
+            entity_key(&e.code, &e.name, &e.text)
+        ])?;
+    }
+    put_events(tx, &r.id, r.published.as_deref(), &r.events, &r.claims)
+}
+
+/// Delete the entity, event and claim rows of one article.
+fn delete_rows(tx: &rusqlite::Transaction, id: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "DELETE FROM event_participants
+         WHERE event IN (SELECT id FROM events WHERE article_id = ?1)",
+    )?
+    .execute([id])?;
+    for sql in [
+        "DELETE FROM events WHERE article_id = ?1",
+        "DELETE FROM claims WHERE article_id = ?1",
+        "DELETE FROM entities WHERE article_id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Schema 2 to 3: move the events and claims a stored record holds into their tables, and take
+/// them out of the record (records written before the events stage existed hold none, and get
+/// no rows: re-annotating gives them events).
+fn move_events_out(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let rows: Vec<(String, Option<String>, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, published, record FROM articles
+             WHERE instr(record, '\"events\":') > 0 OR instr(record, '\"claims\":') > 0",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut up = tx.prepare("UPDATE articles SET record = ?2 WHERE id = ?1")?;
+    for (id, published, json) in rows {
+        let mut v: serde_json::Value = serde_json::from_str(&json).map_err(|e| json_err(&id, e))?;
+        let (events, claims) = match v.as_object_mut() {
+            Some(o) => (o.remove("events"), o.remove("claims")),
+            None => (None, None),
+        };
+        let events: Vec<Event> = match events {
+            Some(x) => serde_json::from_value(x).map_err(|e| json_err(&id, e))?,
+            None => Vec::new(),
+        };
+        let claims: Vec<Claim> = match claims {
+            Some(x) => serde_json::from_value(x).map_err(|e| json_err(&id, e))?,
+            None => Vec::new(),
+        };
+        put_events(tx, &id, published.as_deref(), &events, &claims)?;
+        up.execute(params![
+            id,
+            serde_json::to_string(&v).map_err(|e| json_err(&id, e))?
+        ])?;
+    }
+    Ok(())
+}
+
+/// A row of an event or claim listing.
+struct ListedItem<T> {
+    article: String,
+    story: Option<u32>,
+    published: Option<String>,
+    idx: usize,
+    sentence: String,
+    item: T,
+}
+
+/// The filters shared by event and claim listings, on `t` (the item) and `a` (the article).
+fn common_filters(
+    wh: &mut Vec<String>,
+    args: &mut Vec<rusqlite::types::Value>,
+    since: &Option<String>,
+    until: &Option<String>,
+    story: Option<u32>,
+    article: &Option<String>,
+) {
+    if let Some(d) = since {
+        wh.push("t.last >= ?".into());
+        args.push(d.clone().into());
+    }
+    if let Some(d) = until {
+        wh.push("t.first <= ?".into());
+        args.push(d.clone().into());
+    }
+    if let Some(s) = story {
+        wh.push("a.story = ?".into());
+        args.push(i64::from(s).into());
+    }
+    if let Some(id) = article {
+        wh.push("t.article_id = ?".into());
+        args.push(id.clone().into());
+    }
+}
+
+/// A GLOB pattern matching codes that start with `code` (upper-cased, wildcards escaped).
+fn code_prefix(code: &str) -> String {
+    let mut p = String::with_capacity(code.len() + 1);
+    for c in code.trim().to_ascii_uppercase().chars() {
+        match c {
+            '*' | '?' | '[' | ']' => {
+                p.push('[');
+                p.push(c);
+                p.push(']');
+            }
+            _ => p.push(c),
+        }
+    }
+    p.push('*');
+    p
 }
 
 /// `LIMIT` for a page size where 0 means everything.
@@ -280,17 +714,10 @@ impl Store for SqliteStore {
                 "INSERT OR IGNORE INTO articles (id, source, url, path, published, title, lang, text, raw, record, n_entities, ingested_at, duplicate_of, story, link)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
-            let mut ent = tx.prepare_cached(
-                "INSERT INTO entities (article_id, start, \"end\", kind, code, name, text, role, country, lat, lon, via, key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
             for a in batch {
                 let r = &a.record;
                 // The clean text has its own column; the JSON record leaves it out.
-                let json = record_json(r).map_err(|e| StoreError::Record {
-                    id: r.id.clone(),
-                    source: e,
-                })?;
+                let json = record_json(r).map_err(|e| json_err(&r.id, e))?;
                 let n = ins.execute(params![
                     r.id,
                     r.source,
@@ -313,23 +740,7 @@ impl Store for SqliteStore {
                     continue;
                 }
                 out.inserted += 1;
-                for e in &r.entities {
-                    ent.execute(params![
-                        r.id,
-                        e.start as i64,
-                        e.end as i64,
-                        e.kind.as_str(),
-                        e.code,
-                        e.name,
-                        e.text,
-                        e.role,
-                        e.country,
-                        e.lat,
-                        e.lon,
-                        e.via,
-                        entity_key(&e.code, &e.name, &e.text)
-                    ])?;
-                }
+                put_items(&tx, r)?;
             }
         }
         put_heads(&tx, stories)?;
@@ -493,6 +904,117 @@ impl Store for SqliteStore {
             .flatten())
     }
 
+    fn replace_annotations(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        {
+            let mut up = tx.prepare_cached(
+                "UPDATE articles SET source = ?2, url = ?3, path = ?4, published = ?5, title = ?6,
+                     lang = ?7, text = ?8, raw = ?9, record = ?10, n_entities = ?11,
+                     link = coalesce(?12, link)
+                 WHERE id = ?1",
+            )?;
+            // A changed publication date changes what `sitrep stories` sorts by.
+            let mut latest = tx.prepare_cached(
+                "UPDATE stories SET latest_published =
+                     (SELECT max(published) FROM articles WHERE story = stories.id)
+                 WHERE id = (SELECT story FROM articles WHERE id = ?1)",
+            )?;
+            for a in batch {
+                let r = &a.record;
+                let json = record_json(r).map_err(|e| json_err(&r.id, e))?;
+                let found = up.execute(params![
+                    r.id,
+                    r.source,
+                    r.url,
+                    r.path,
+                    r.published,
+                    r.title,
+                    r.lang,
+                    r.text,
+                    a.raw,
+                    json,
+                    r.entities.len() as i64,
+                    a.link
+                ])?;
+                if found == 0 {
+                    continue;
+                }
+                n += 1;
+                delete_rows(&tx, &r.id)?;
+                put_items(&tx, r)?;
+                latest.execute([&r.id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn events(&self, q: &EventQuery) -> Result<(Vec<EventRow>, usize), StoreError> {
+        let mut wh: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        for (role, code) in [("actor", &q.actor), ("recipient", &q.recipient)] {
+            if let Some(c) = code {
+                wh.push(format!(
+                    "t.id IN (SELECT event FROM event_participants
+                              WHERE role = '{role}' AND (code GLOB ? OR country = ?))"
+                ));
+                args.push(code_prefix(c).into());
+                args.push(c.trim().to_ascii_uppercase().into());
+            }
+        }
+        if let Some(k) = q.kind {
+            wh.push("t.type = ?".into());
+            args.push(k.as_str().to_string().into());
+        }
+        if let Some(s) = q.status {
+            wh.push("t.status = ?".into());
+            args.push(s.as_str().to_string().into());
+        }
+        common_filters(&mut wh, &mut args, &q.since, &q.until, q.story, &q.article);
+        let (rows, total) = self.listing("events", "event", &wh, &args, q.limit, q.offset)?;
+        let rows = rows
+            .into_iter()
+            .map(|x| EventRow {
+                article: x.article,
+                story: x.story,
+                published: x.published,
+                idx: x.idx,
+                sentence: x.sentence,
+                event: x.item,
+            })
+            .collect();
+        Ok((rows, total))
+    }
+
+    fn claims(&self, q: &ClaimQuery) -> Result<(Vec<ClaimRow>, usize), StoreError> {
+        let mut wh: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(c) = &q.speaker {
+            wh.push("(t.speaker_code GLOB ? OR t.speaker_country = ?)".into());
+            args.push(code_prefix(c).into());
+            args.push(c.trim().to_ascii_uppercase().into());
+        }
+        if let Some(s) = q.status {
+            wh.push("t.status = ?".into());
+            args.push(s.as_str().to_string().into());
+        }
+        common_filters(&mut wh, &mut args, &q.since, &q.until, q.story, &q.article);
+        let (rows, total) = self.listing("claims", "claim", &wh, &args, q.limit, q.offset)?;
+        let rows = rows
+            .into_iter()
+            .map(|x| ClaimRow {
+                article: x.article,
+                story: x.story,
+                published: x.published,
+                idx: x.idx,
+                sentence: x.sentence,
+                claim: x.item,
+            })
+            .collect();
+        Ok((rows, total))
+    }
+
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM articles WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
@@ -529,6 +1051,14 @@ impl Store for SqliteStore {
                     })?;
                 record.text = text;
                 record.entities = self.article_entities(id)?;
+                record.events = self.article_items(
+                    "SELECT event FROM events WHERE article_id = ?1 ORDER BY idx",
+                    id,
+                )?;
+                record.claims = self.article_items(
+                    "SELECT claim FROM claims WHERE article_id = ?1 ORDER BY idx",
+                    id,
+                )?;
                 record.duplicate_of = duplicate_of;
                 record.story = story;
                 Ok(Some(StoredArticle { record, raw, link }))
@@ -676,7 +1206,9 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
     use crate::{Decision, Relink, StoryHead, StoryQuery};
-    use sitrep_core::model::{Entity, EntityKind};
+    use sitrep_core::model::{
+        Entity, EntityKind, EventStatus, Mention, PloverType, Precision, Sentence,
+    };
     use sitrep_core::{Article, Meta};
 
     fn art(text: &str, published: Option<&str>, codes: &[&str]) -> StoredArticle {
@@ -911,6 +1443,497 @@ mod tests {
         let (list, _) = s.stories(&StoryQuery::default()).unwrap();
         let order: Vec<u32> = list.iter().map(|x| x.id).collect();
         assert_eq!(order, vec![2, 1, 0]);
+    }
+
+    fn part(text: &str, what: &str, code: Option<&str>, country: Option<&str>) -> Participant {
+        let start = text.find(what).unwrap();
+        Participant {
+            start,
+            end: start + what.len(),
+            text: what.into(),
+            code: code.map(str::to_string),
+            country: country.map(str::to_string),
+            sector: None,
+        }
+    }
+
+    fn sentence_of(text: &str, what: &str) -> Sentence {
+        let start = text.find(what).unwrap();
+        Sentence {
+            start,
+            end: start + what.len(),
+        }
+    }
+
+    fn date(value: &str, precision: Precision) -> DateMention {
+        DateMention {
+            start: 0,
+            end: 1,
+            text: value.into(),
+            value: Some(value.into()),
+            precision,
+            relative: false,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        text: &str,
+        sentence: &str,
+        kind: PloverType,
+        actor: Vec<Participant>,
+        recipient: Vec<Participant>,
+        status: EventStatus,
+        when: Option<DateMention>,
+        trigger: &str,
+    ) -> Event {
+        let t = text.find(trigger).unwrap();
+        Event {
+            kind,
+            mode: None,
+            context: None,
+            cameo: "010".into(),
+            actor,
+            recipient,
+            status,
+            date: when,
+            place: None,
+            trigger: Mention {
+                start: t,
+                end: t + trigger.len(),
+                text: trigger.into(),
+            },
+            sentence: sentence_of(text, sentence),
+            said_by: None,
+        }
+    }
+
+    fn claim(text: &str, sentence: &str, speaker: Participant, when: Option<DateMention>) -> Claim {
+        let s = sentence_of(text, sentence);
+        Claim {
+            speaker: Some(speaker),
+            cue: Some("said".into()),
+            start: s.start,
+            end: s.end,
+            text: sentence.into(),
+            figures: Vec::new(),
+            date: when,
+            status: EventStatus::Asserted,
+            sentence: s,
+        }
+    }
+
+    /// Two articles in two stories. A (published 2024-11-02, story 0): PRKGOV ACCUSE USA on
+    /// 2024-10-31; PRKMIL THREATEN KOR, planned, undated (so its day is the publication date).
+    /// B (no publication date, story 1): CANGOV CONSULT KORGOV in 2024-11; a Canadian (country
+    /// only, no code) REQUEST RUS, demanded, undated (so no day at all). Texts are ASCII, so byte
+    /// offsets are character offsets.
+    fn two_articles() -> (StoredArticle, StoredArticle) {
+        let ta = "North Korea accused Washington. Pyongyang's army will strike Seoul. The US said it saw this.";
+        let mut a = art(ta, Some("2024-11-02"), &[]);
+        a.record.story = Some(0);
+        a.record.events = vec![
+            event(
+                ta,
+                "North Korea accused Washington.",
+                PloverType::Accuse,
+                vec![part(ta, "North Korea", Some("PRKGOV"), Some("PRK"))],
+                vec![part(ta, "Washington", Some("USA"), Some("USA"))],
+                EventStatus::Asserted,
+                Some(date("2024-10-31", Precision::Day)),
+                "accused",
+            ),
+            event(
+                ta,
+                "Pyongyang's army will strike Seoul.",
+                PloverType::Threaten,
+                vec![part(ta, "Pyongyang's army", Some("PRKMIL"), Some("PRK"))],
+                vec![part(ta, "Seoul", Some("KOR"), Some("KOR"))],
+                EventStatus::Planned,
+                None,
+                "will strike",
+            ),
+        ];
+        a.record.claims = vec![claim(
+            ta,
+            "The US said it saw this.",
+            part(ta, "The US", Some("USA"), Some("USA")),
+            None,
+        )];
+        let tb = "Ottawa consulted Seoul officials. A Canadian envoy called on Moscow to leave. Ottawa said so that week.";
+        let mut b = art(tb, None, &[]);
+        b.record.story = Some(1);
+        b.record.events = vec![
+            event(
+                tb,
+                "Ottawa consulted Seoul officials.",
+                PloverType::Consult,
+                vec![part(tb, "Ottawa", Some("CANGOV"), Some("CAN"))],
+                vec![part(tb, "Seoul officials", Some("KORGOV"), Some("KOR"))],
+                EventStatus::Asserted,
+                Some(date("2024-11", Precision::Month)),
+                "consulted",
+            ),
+            event(
+                tb,
+                "A Canadian envoy called on Moscow to leave.",
+                PloverType::Request,
+                vec![part(tb, "A Canadian envoy", None, Some("CAN"))],
+                vec![part(tb, "Moscow", Some("RUS"), Some("RUS"))],
+                EventStatus::Demanded,
+                None,
+                "called on",
+            ),
+        ];
+        b.record.claims = vec![claim(
+            tb,
+            "Ottawa said so that week.",
+            part(tb, "Ottawa said", Some("CANGOV"), Some("CAN")),
+            Some(date("2024-W44", Precision::Week)),
+        )];
+        (a, b)
+    }
+
+    /// (article, idx) of each listed event, in order.
+    fn listed(s: &SqliteStore, q: EventQuery) -> Vec<(String, usize)> {
+        let (rows, total) = s.events(&q).unwrap();
+        if q.limit == 0 && q.offset == 0 {
+            assert_eq!(total, rows.len());
+        }
+        rows.into_iter().map(|r| (r.article, r.idx)).collect()
+    }
+
+    #[test]
+    fn event_filters_return_exactly_their_subset() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (a, b) = two_articles();
+        let (ia, ib) = (a.record.id.clone(), b.record.id.clone());
+        s.put_linked(&[a.clone(), b.clone()], &[head(0, "A"), head(1, "B")])
+            .unwrap();
+        let ev = |id: &str, i: usize| (id.to_string(), i);
+        let (a0, a1, b0, b1) = (ev(&ia, 0), ev(&ia, 1), ev(&ib, 0), ev(&ib, 1));
+        // newest first by day: B.0 (2024-11, up to the 30th), A.1 (published 11-02), A.0
+        // (10-31), B.1 (no day) last
+        assert_eq!(
+            listed(&s, EventQuery::default()),
+            vec![b0.clone(), a1.clone(), a0.clone(), b1.clone()]
+        );
+        let q = |f: fn(&mut EventQuery)| {
+            let mut q = EventQuery::default();
+            f(&mut q);
+            listed(&s, q)
+        };
+        assert_eq!(
+            q(|q| q.actor = Some("PRK".into())),
+            vec![a1.clone(), a0.clone()]
+        );
+        assert_eq!(q(|q| q.actor = Some("PRKMIL".into())), vec![a1.clone()]);
+        // a code prefix, or the country of an actor without a code
+        assert_eq!(
+            q(|q| q.actor = Some("CAN".into())),
+            vec![b0.clone(), b1.clone()]
+        );
+        assert_eq!(
+            q(|q| q.actor = Some("can".into())),
+            vec![b0.clone(), b1.clone()]
+        );
+        assert!(
+            q(|q| q.actor = Some("KOR".into())).is_empty(),
+            "KOR only receives"
+        );
+        assert!(
+            q(|q| q.actor = Some("P*".into())).is_empty(),
+            "no wildcards"
+        );
+        assert_eq!(
+            q(|q| q.recipient = Some("KOR".into())),
+            vec![b0.clone(), a1.clone()]
+        );
+        assert_eq!(q(|q| q.recipient = Some("RUS".into())), vec![b1.clone()]);
+        assert_eq!(q(|q| q.kind = Some(PloverType::Accuse)), vec![a0.clone()]);
+        assert!(q(|q| q.kind = Some(PloverType::Assault)).is_empty());
+        assert_eq!(
+            q(|q| q.status = Some(EventStatus::Demanded)),
+            vec![b1.clone()]
+        );
+        assert_eq!(
+            q(|q| q.status = Some(EventStatus::Asserted)),
+            vec![b0.clone(), a0.clone()]
+        );
+        // the event's own date, else publication; a month matches when any of its days does
+        assert_eq!(
+            q(|q| q.since = Some("2024-11-01".into())),
+            vec![b0.clone(), a1.clone()]
+        );
+        assert_eq!(q(|q| q.since = Some("2024-11-03".into())), vec![b0.clone()]);
+        assert_eq!(
+            q(|q| q.until = Some("2024-11-01".into())),
+            vec![b0.clone(), a0.clone()]
+        );
+        assert_eq!(
+            q(|q| q.until = Some("2024-10-30".into())),
+            Vec::<(String, usize)>::new()
+        );
+        assert_eq!(
+            q(|q| {
+                q.since = Some("2024-11-02".into());
+                q.until = Some("2024-11-02".into());
+            }),
+            vec![b0.clone(), a1.clone()]
+        );
+        assert_eq!(q(|q| q.story = Some(1)), vec![b0.clone(), b1.clone()]);
+        assert_eq!(q(|q| q.story = Some(0)), vec![a1.clone(), a0.clone()]);
+        let mut by_article = EventQuery {
+            article: Some(ia.clone()),
+            ..Default::default()
+        };
+        assert_eq!(listed(&s, by_article.clone()), vec![a1.clone(), a0.clone()]);
+        by_article.status = Some(EventStatus::Planned);
+        assert_eq!(listed(&s, by_article), vec![a1.clone()]);
+        assert_eq!(
+            q(|q| {
+                q.actor = Some("PRK".into());
+                q.recipient = Some("USA".into());
+            }),
+            vec![a0.clone()]
+        );
+        // paging
+        let (page, total) = s
+            .events(&EventQuery {
+                limit: 2,
+                offset: 1,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(total, 4);
+        let page: Vec<_> = page.into_iter().map(|r| (r.article, r.idx)).collect();
+        assert_eq!(page, vec![a1.clone(), a0.clone()]);
+        // a row carries the whole event, its article's story and date, and the sentence
+        let (rows, _) = s
+            .events(&EventQuery {
+                kind: Some(PloverType::Accuse),
+                ..Default::default()
+            })
+            .unwrap();
+        let r = &rows[0];
+        assert_eq!(r.event, a.record.events[0]);
+        assert_eq!(
+            (r.story, r.published.as_deref()),
+            (Some(0), Some("2024-11-02"))
+        );
+        assert_eq!(r.sentence, "North Korea accused Washington.");
+        // the record comes back whole, events and claims included
+        assert_eq!(s.get(&ia).unwrap().unwrap().record, a.record);
+        assert_eq!(s.get(&ib).unwrap().unwrap().record, b.record);
+        // stored once: the JSON record leaves events and claims to their tables
+        let json: String = s
+            .conn
+            .query_row("SELECT record FROM articles WHERE id = ?1", [&ia], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(
+            !json.contains("events") && !json.contains("claims"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn claim_filters_return_exactly_their_subset() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (a, b) = two_articles();
+        let (ia, ib) = (a.record.id.clone(), b.record.id.clone());
+        s.put_linked(&[a.clone(), b.clone()], &[head(0, "A"), head(1, "B")])
+            .unwrap();
+        let q = |f: fn(&mut ClaimQuery)| {
+            let mut q = ClaimQuery::default();
+            f(&mut q);
+            let (rows, total) = s.claims(&q).unwrap();
+            assert_eq!(total, rows.len());
+            rows.into_iter().map(|r| r.article).collect::<Vec<_>>()
+        };
+        // B's claim is dated 2024-W44 (up to 2024-11-03), A's falls back to 2024-11-02
+        assert_eq!(q(|_| {}), vec![ib.clone(), ia.clone()]);
+        assert_eq!(q(|q| q.speaker = Some("CAN".into())), vec![ib.clone()]);
+        assert_eq!(q(|q| q.speaker = Some("USA".into())), vec![ia.clone()]);
+        assert!(q(|q| q.speaker = Some("RUS".into())).is_empty());
+        assert_eq!(q(|q| q.since = Some("2024-11-03".into())), vec![ib.clone()]);
+        assert_eq!(
+            q(|q| q.until = Some("2024-10-27".into())),
+            Vec::<String>::new()
+        );
+        assert_eq!(q(|q| q.story = Some(0)), vec![ia.clone()]);
+        assert_eq!(
+            q(|q| q.status = Some(EventStatus::Hedged)),
+            Vec::<String>::new()
+        );
+        let (rows, _) = s
+            .claims(&ClaimQuery {
+                article: Some(ib.clone()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].claim, b.record.claims[0]);
+        assert_eq!(rows[0].sentence, "Ottawa said so that week.");
+    }
+
+    #[test]
+    fn re_putting_an_article_replaces_its_rows() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (mut a, b) = two_articles();
+        a.link = Some(vec![7, 7]);
+        let ia = a.record.id.clone();
+        s.put_linked(&[a.clone(), b.clone()], &[head(0, "A"), head(1, "B")])
+            .unwrap();
+        let count = |s: &SqliteStore, sql: &str| -> i64 {
+            s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(count(&s, "SELECT count(*) FROM event_participants"), 8);
+        // annotated again: one new event, no claim
+        let mut again = a.clone();
+        let ta = again.record.text.clone();
+        again.record.events = vec![event(
+            &ta,
+            "The US said it saw this.",
+            PloverType::Consult,
+            vec![part(&ta, "The US", Some("USAGOV"), Some("USA"))],
+            vec![],
+            EventStatus::Hedged,
+            None,
+            "said",
+        )];
+        again.record.claims.clear();
+        again.record.story = None; // links are not the annotation's to change
+        again.link = None;
+        assert_eq!(s.replace_annotations(&[again.clone()]).unwrap(), 1);
+        let of_a = EventQuery {
+            article: Some(ia.clone()),
+            ..Default::default()
+        };
+        let (rows, _) = s.events(&of_a).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].event, again.record.events[0]);
+        assert_eq!(rows[0].story, Some(0), "the story stays");
+        assert!(listed(
+            &s,
+            EventQuery {
+                actor: Some("PRK".into()),
+                ..Default::default()
+            }
+        )
+        .is_empty());
+        assert_eq!(
+            listed(
+                &s,
+                EventQuery {
+                    actor: Some("USA".into()),
+                    ..Default::default()
+                }
+            ),
+            vec![(ia.clone(), 0)]
+        );
+        assert_eq!(count(&s, "SELECT count(*) FROM event_participants"), 5);
+        assert_eq!(count(&s, "SELECT count(*) FROM claims"), 1);
+        let got = s.get(&ia).unwrap().unwrap();
+        assert_eq!(got.record.events, again.record.events);
+        assert!(got.record.claims.is_empty());
+        assert_eq!(got.link, a.link, "the linking features stay");
+        // an ordinary put of a stored id changes nothing; an unknown id is not replaced
+        assert_eq!(s.put_batch(&[a.clone()]).unwrap().already_present, 1);
+        assert_eq!(s.events(&of_a).unwrap().1, 1);
+        let stranger = art("never stored", None, &[]);
+        assert_eq!(s.replace_annotations(&[stranger]).unwrap(), 0);
+        assert_eq!(s.stats().unwrap().articles, 2);
+    }
+
+    /// A version-2 store is upgraded in place: its articles stay, the new tables exist, and
+    /// events and claims a stored record held move into them (out of the record).
+    #[test]
+    fn upgrade_from_v2_moves_events_into_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = two_articles();
+        let (ia, ib) = (a.record.id.clone(), b.record.id.clone());
+        {
+            let c = Connection::open(dir.path().join("sitrep.db")).unwrap();
+            c.execute_batch(SCHEMA_V1).unwrap();
+            c.execute_batch(SCHEMA_V2).unwrap();
+            c.pragma_update(None, "user_version", 2).unwrap();
+            // A as version 2 stored it once the model had events (inside the record); B as
+            // stored before the model had them (no such fields).
+            let v2_json = |r: &Record, keep_events: bool| {
+                let mut v = serde_json::to_value(r).unwrap();
+                let o = v.as_object_mut().unwrap();
+                for k in ["text", "entities", "duplicate_of", "story"] {
+                    o.remove(k);
+                }
+                if !keep_events {
+                    o.remove("events");
+                    o.remove("claims");
+                }
+                serde_json::to_string(&v).unwrap()
+            };
+            for (x, keep) in [(&a, true), (&b, false)] {
+                let r = &x.record;
+                c.execute(
+                    "INSERT INTO articles (id, published, text, raw, record, n_entities,
+                         ingested_at, story)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0, 'then', ?6)",
+                    params![r.id, r.published, r.text, x.raw, v2_json(r, keep), r.story],
+                )
+                .unwrap();
+            }
+        }
+        let s = SqliteStore::open(dir.path()).unwrap();
+        let version: i64 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        assert_eq!(s.stats().unwrap().articles, 2);
+        let (rows, total) = s.events(&EventQuery::default()).unwrap();
+        assert_eq!(total, 2, "A's two events, none for B");
+        assert!(rows.iter().all(|r| r.article == ia));
+        assert_eq!(s.claims(&ClaimQuery::default()).unwrap().1, 1);
+        assert_eq!(
+            listed(
+                &s,
+                EventQuery {
+                    actor: Some("PRK".into()),
+                    since: Some("2024-11-01".into()),
+                    ..Default::default()
+                }
+            ),
+            vec![(ia.clone(), 1)]
+        );
+        assert_eq!(s.get(&ia).unwrap().unwrap().record.events, a.record.events);
+        let got_b = s.get(&ib).unwrap().unwrap().record;
+        assert!(got_b.events.is_empty() && got_b.claims.is_empty());
+        assert_eq!(got_b.text, b.record.text);
+        let json: String = s
+            .conn
+            .query_row("SELECT record FROM articles WHERE id = ?1", [&ia], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(!json.contains("\"events\""), "{json}");
+        drop(s);
+        // opening again changes nothing
+        let s = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(s.events(&EventQuery::default()).unwrap().1, 2);
+    }
+
+    #[test]
+    fn days_of_date_values() {
+        let d = |v: &str| days_of(v).map(|(a, b)| format!("{a}..{b}"));
+        assert_eq!(d("2024-11-01").as_deref(), Some("2024-11-01..2024-11-01"));
+        assert_eq!(d("2024-W44").as_deref(), Some("2024-10-28..2024-11-03"));
+        assert_eq!(d("2024-02").as_deref(), Some("2024-02-01..2024-02-29"));
+        assert_eq!(d("2024-12").as_deref(), Some("2024-12-01..2024-12-31"));
+        assert_eq!(d("2023").as_deref(), Some("2023-01-01..2023-12-31"));
+        assert_eq!(d("199X").as_deref(), Some("1990-01-01..1999-12-31"));
+        assert_eq!(d("PAST_REF"), None);
+        assert_eq!(d("2024-13"), None);
     }
 
     #[test]

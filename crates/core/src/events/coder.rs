@@ -477,7 +477,13 @@ impl Coder<'_> {
                 kind,
                 PloverType::Consult | PloverType::Support | PloverType::Cooperate | PloverType::Aid
             );
-            if needs_recipient && recipient.is_empty() && !weapon_after(article, toks, f.b) {
+            // ... or whose actors are the parties to each other ("Putin and Kim signed")
+            let mutual = actor.len() >= 2 && kind != PloverType::Aid;
+            if needs_recipient
+                && recipient.is_empty()
+                && !mutual
+                && !weapon_after(article, toks, f.b)
+            {
                 continue;
             }
             dedup_participants(&mut actor);
@@ -882,7 +888,12 @@ impl Coder<'_> {
                     || (prev != "to" && is_adjective_like(prev))
                     || prev == ")"
                     // "Fox host Sean Hannity": a capitalised word that is no participant
-                    || (capitalised_at(toks, i - 1) && !in_part(i - 1) && i > 1)
+                    // (nor a day or month: "Russia on Thursday vetoed")
+                    || (capitalised_at(toks, i - 1)
+                        && !in_part(i - 1)
+                        && i > 1
+                        && !is_weekday(prev)
+                        && !is_month(prev))
             };
             // "is free", "are united": an adjective after a copula, not a verb
             let after_copula = i > 0
@@ -1211,10 +1222,17 @@ fn group_at(toks: &[Tok], parts: &[Part], k: usize, forward: bool) -> Vec<Part> 
 /// The participant group that ends nearest before token `at`, inside the clause.
 fn group_before(toks: &[Tok], parts: &[Part], at: usize) -> Option<Vec<Part>> {
     let start = clause_start(toks, at);
-    let k = parts
-        .iter()
-        .rposition(|p| p.b <= at && p.a >= start && can_be_subject(toks, p))?;
-    Some(group_at(toks, parts, k, false))
+    let mut end = at;
+    // the nearest compound group whose first member can be a subject ("between North Korea
+    // and Russia" cannot)
+    loop {
+        let k = parts.iter().rposition(|p| p.b <= end && p.a >= start)?;
+        let g = group_at(toks, parts, k, false);
+        if can_be_subject(toks, &g[0]) {
+            return Some(g);
+        }
+        end = g[0].a;
+    }
 }
 
 /// A participant can be a subject unless it is the object of a preposition ("troops in
@@ -1429,6 +1447,36 @@ fn trim_comma(toks: &[Tok], mut b: usize) -> usize {
     b
 }
 
+fn is_month(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 fn is_weekday(w: &str) -> bool {
     matches!(
         w,
@@ -1578,7 +1626,7 @@ fn dates_for(
         .map(|g| g.a)
         .min()
         .unwrap_or(toks.len());
-    let next_trigger = next_trigger.min(f.b + 10);
+    let next_trigger = next_trigger.min(f.b + 14);
     let limit_b = if next_trigger < toks.len() {
         toks[next_trigger].start
     } else {

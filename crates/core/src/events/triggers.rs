@@ -51,12 +51,17 @@ impl Triggers {
                     n + 1
                 )));
             }
+            if cols[1] == "-" {
+                // never a trigger: only blocks PETRARCH's code for the lemma
+                t.lemmas.insert(cols[0].to_string(), ());
+                continue;
+            }
             let pos = match cols[1] {
                 "v" => Pos::Verb,
                 "n" => Pos::Noun,
                 other => {
                     return Err(Error::Config(format!(
-                        "data/events/triggers.tsv line {}: pos {other:?} is not v or n",
+                        "data/events/triggers.tsv line {}: pos {other:?} is not v, n or -",
                         n + 1
                     )))
                 }
@@ -218,6 +223,8 @@ mod tests {
         // "=forms": only the listed forms
         assert!(t.lookup("backed").any(|r| r.lemma == "back"));
         assert!(t.lookup("back").next().is_none());
+        // a stop lemma blocks PETRARCH's code and is no trigger itself
+        assert!(t.has_lemma("want") && t.lookup("want").next().is_none());
     }
 
     #[test]
