@@ -2,6 +2,7 @@
 
 mod batch;
 mod commands;
+mod eval_events;
 mod eval_stories;
 mod link;
 mod reannotate;
@@ -316,6 +317,11 @@ pub enum EvalWhat {
         file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Event coding: PETR2 CAMEO triples, PLOVER types, PETRARCH unit tests, PLV, and speed.
+    Events {
+        #[command(subcommand)]
+        what: eval_events::EventsWhat,
     },
 }
 

@@ -6,6 +6,7 @@
 
 mod coder;
 pub mod lexicon;
+pub mod petrdict;
 pub mod triggers;
 pub mod typer;
 
