@@ -8,6 +8,7 @@ mod coder;
 pub mod lexicon;
 pub mod petrdict;
 pub mod triggers;
+pub mod typer;
 
 use std::sync::Arc;
 
