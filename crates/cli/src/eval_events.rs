@@ -29,6 +29,9 @@ pub enum EventsWhat {
         /// Also list each sentence's missed and extra triples.
         #[arg(long, short, alias = "errors")]
         verbose: bool,
+        /// Code with the dictionary alone: the trained typer never overrules it.
+        #[arg(long)]
+        rules_only: bool,
     },
     /// PLOVER type accuracy on the PLOVER gold records (322), with coverage and actor codes.
     Plover {
@@ -40,6 +43,9 @@ pub enum EventsWhat {
         /// Also the confusion matrix and each wrong record.
         #[arg(long, short, alias = "errors")]
         verbose: bool,
+        /// Code with the dictionary alone: the trained typer never overrules it.
+        #[arg(long)]
+        rules_only: bool,
     },
     /// PETRARCH's unit tests with its fictional actor and agent dictionaries: pass rate
     /// overall and by the behaviour tested.
@@ -100,7 +106,13 @@ fn print_json<T: Serialize>(v: &T) -> Result<()> {
 }
 
 fn pipeline() -> Result<Pipeline> {
-    Pipeline::new(&PipelineConfig::default()).context("cannot build the pipeline")
+    pipeline_with(false)
+}
+
+fn pipeline_with(rules_only: bool) -> Result<Pipeline> {
+    let mut config = PipelineConfig::default();
+    config.events.typer = !rules_only;
+    Pipeline::new(&config).context("cannot build the pipeline")
 }
 
 pub fn run(what: EventsWhat) -> Result<ExitCode> {
@@ -109,9 +121,11 @@ pub fn run(what: EventsWhat) -> Result<ExitCode> {
             file,
             json,
             verbose,
+            rules_only,
         } => {
             let path = data_file(file, ev::PETR2_FILE)?;
-            let mut rep = ev::run_petr2(&path, &pipeline()?).map_err(|e| anyhow!(e))?;
+            let mut rep =
+                ev::run_petr2(&path, &pipeline_with(rules_only)?).map_err(|e| anyhow!(e))?;
             if !verbose {
                 rep.errors.clear();
                 for row in &mut rep.per_root {
@@ -129,9 +143,11 @@ pub fn run(what: EventsWhat) -> Result<ExitCode> {
             file,
             json,
             verbose,
+            rules_only,
         } => {
             let path = data_file(file, ev::PLOVER_FILE)?;
-            let mut rep = ev::run_plover(&path, &pipeline()?).map_err(|e| anyhow!(e))?;
+            let mut rep =
+                ev::run_plover(&path, &pipeline_with(rules_only)?).map_err(|e| anyhow!(e))?;
             if !verbose {
                 rep.errors.clear();
             }

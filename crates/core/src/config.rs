@@ -25,6 +25,11 @@ pub struct PipelineConfig {
 impl PipelineConfig {
     pub fn validate(&self) -> Result<(), Error> {
         self.dedup.validate()?;
+        if !(0.0..=1.0).contains(&self.events.typer_min_score) {
+            return Err(Error::Config(
+                "events.typer_min_score must be between 0 and 1".into(),
+            ));
+        }
         self.stories.validate()?;
         if self.clean.max_bytes == 0 {
             return Err(Error::Config(
@@ -124,6 +129,10 @@ pub struct EventsConfig {
     pub enabled: bool,
     /// Keep statements of fact ("X said there were 10,000 troops") as claims.
     pub claims: bool,
+    /// Let the trained typer (`data/events/typer.bin`, trained on PLV) re-type an event when it
+    /// disagrees with the dictionary and its probability is at least `typer_min_score`.
+    pub typer: bool,
+    pub typer_min_score: f32,
 }
 
 impl Default for EventsConfig {
@@ -131,6 +140,8 @@ impl Default for EventsConfig {
         EventsConfig {
             enabled: true,
             claims: true,
+            typer: true,
+            typer_min_score: 0.5,
         }
     }
 }

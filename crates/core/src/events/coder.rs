@@ -46,6 +46,8 @@ pub(crate) struct Coder<'a> {
     pub triggers: &'a Triggers,
     pub extra: &'a ActorDict,
     pub claims: bool,
+    /// The trained typer and the probability it needs to overrule the dictionary.
+    pub typer: Option<(&'a super::typer::Typer, f32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -487,6 +489,29 @@ impl Coder<'_> {
                 continue;
             }
             dedup_participants(&mut actor);
+            // --- the typer may overrule the dictionary's type
+            let (mut kind, mut cameo, mut mode, mut context) =
+                (kind, f.cameo.clone(), mode.clone(), context.clone());
+            if let Some((typer, min)) = self.typer {
+                let inside = |p: &Participant| p.start >= s.start && p.end <= s.end;
+                if let Some(a) = actor.iter().find(|p| inside(p)) {
+                    let rel = |p: &Participant| (p.start - s.start, p.end - s.start);
+                    let target = recipient.iter().find(|p| inside(p)).map_or((0, 0), rel);
+                    let (t, score) = typer.predict_plover(
+                        &article.text[s.start..s.end],
+                        rel(a),
+                        target,
+                        Some(self.lexicon),
+                    );
+                    if t != kind && score >= min && !f.cameo.starts_with("02") {
+                        kind = t;
+                        cameo = root_code(t).to_string();
+                        let m = self.lexicon.plover(&cameo);
+                        mode = m.as_ref().and_then(|m| m.mode.clone());
+                        context = m.and_then(|m| m.context);
+                    }
+                }
+            }
             // --- status
             let mut status = status_of(toks, f, &parts);
             if f.cameo.starts_with("02") || f.cameo.starts_with("10") {
@@ -515,7 +540,7 @@ impl Coder<'_> {
                 kind,
                 mode: mode.clone(),
                 context: context.clone(),
-                cameo: f.cameo.clone(),
+                cameo: cameo.clone(),
                 actor: actor.clone(),
                 recipient: recipient.clone(),
                 status,
@@ -1866,6 +1891,28 @@ fn bare_agent_ok(sector: &str) -> bool {
         sector,
         "COP" | "REB" | "CVL" | "MED" | "EDU" | "REF" | "OPP"
     )
+}
+
+/// The general CAMEO code of a PLOVER type, for an event the typer re-typed.
+fn root_code(t: PloverType) -> &'static str {
+    match t {
+        PloverType::Agree => "030",
+        PloverType::Consult => "040",
+        PloverType::Support => "050",
+        PloverType::Cooperate => "060",
+        PloverType::Aid => "070",
+        PloverType::Concede => "080",
+        PloverType::Retreat => "084",
+        PloverType::Request => "100",
+        PloverType::Accuse => "110",
+        PloverType::Reject => "120",
+        PloverType::Threaten => "130",
+        PloverType::Protest => "140",
+        PloverType::Mobilize => "150",
+        PloverType::Sanction => "160",
+        PloverType::Coerce => "170",
+        PloverType::Assault => "190",
+    }
 }
 
 /// The PLOVER type of a CAMEO root when the mapping table has no row for the code.

@@ -52,6 +52,7 @@ pub struct Events {
     triggers: Arc<Triggers>,
     extra: ActorDict,
     claims: bool,
+    typer: Option<(&'static typer::Typer, f32)>,
 }
 
 impl Events {
@@ -61,6 +62,11 @@ impl Events {
             triggers: Arc::new(Triggers::load()?),
             extra: ActorDict::default(),
             claims: config.claims,
+            typer: if config.typer {
+                Some((typer::Typer::embedded()?, config.typer_min_score))
+            } else {
+                None
+            },
         })
     }
     /// Add actor and agent phrases beyond the pipeline's entities.
@@ -85,6 +91,7 @@ impl Events {
             triggers: &self.triggers,
             extra: &self.extra,
             claims: self.claims,
+            typer: self.typer,
         }
     }
 }
