@@ -91,6 +91,8 @@ struct Found {
     cameo: String,
     prep: Option<String>,
     lemma: String,
+    /// From sitrep's own trigger table (curated) rather than PETRARCH's dictionary.
+    own: bool,
 }
 
 /// Per-article state carried from sentence to sentence.
@@ -492,7 +494,9 @@ impl Coder<'_> {
             // --- the typer may overrule the dictionary's type
             let (mut kind, mut cameo, mut mode, mut context) =
                 (kind, f.cameo.clone(), mode.clone(), context.clone());
-            if let Some((typer, min)) = self.typer {
+            // (only over PETRARCH's dictionary: sitrep's own table is curated, and the typer
+            // reads the whole sentence, so it can take another event's verb for this one)
+            if let Some((typer, min)) = self.typer.filter(|_| !f.own) {
                 let inside = |p: &Participant| p.start >= s.start && p.end <= s.end;
                 if let Some(a) = actor.iter().find(|p| inside(p)) {
                     let rel = |p: &Participant| (p.start - s.start, p.end - s.start);
@@ -1023,6 +1027,7 @@ impl Coder<'_> {
                         t.prep.clone()
                     },
                     lemma: t.lemma.clone(),
+                    own: true,
                 });
                 break;
             }
@@ -1050,6 +1055,7 @@ impl Coder<'_> {
                             cameo: code,
                             prep: None,
                             lemma: lemma.to_string(),
+                            own: false,
                         });
                         break;
                     }
