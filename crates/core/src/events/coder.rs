@@ -428,7 +428,7 @@ impl Coder<'_> {
                     }
                 }
                 if let Some(pb) = prev_end {
-                    if coordinated(toks, pb, f.a, &parts) {
+                    if coordinated(toks, pb, f.a) {
                         // "X condemned ..., and called on Y": the sentence's subject
                         if let Some(k) = parts.iter().position(|p| can_be_subject(toks, p)) {
                             if found.first().is_some_and(|g| parts[k].b <= g.a) {
@@ -466,8 +466,8 @@ impl Coder<'_> {
                 let t = toks[f.a].start;
                 t >= *a && t < *b
             });
-            let mut actor = resolve(&actor, state, inside_quote.is_some());
-            let recipient = resolve(&recipient, state, inside_quote.is_some());
+            let mut actor = resolve(&actor, state);
+            let recipient = resolve(&recipient, state);
             if actor.is_empty() {
                 continue;
             }
@@ -667,23 +667,21 @@ impl Coder<'_> {
                         }
                         let (start, end) = (toks[i].start, toks[b - 1].end);
                         let poss = (b < toks.len() && is_poss(&toks[b].lower)).then_some(b);
-                        out.push(Part {
-                            a: i,
+                        let full = match &sector {
+                            Some(sec) => format!("{code}{sec}"),
+                            None => code.clone(),
+                        };
+                        out.push(part(
+                            &article.text,
+                            i,
                             b,
-                            p: Participant {
-                                start,
-                                end,
-                                text: article.text[start..end].to_string(),
-                                code: Some(match &sector {
-                                    Some(sec) => format!("{code}{sec}"),
-                                    None => code.clone(),
-                                }),
-                                country: Some(code.clone()),
-                                sector,
-                            },
-                            r: Ref::Named,
+                            (start, end),
+                            Some(full),
+                            Some(code.clone()),
+                            sector,
+                            Ref::Named,
                             poss,
-                        });
+                        ));
                         i = b;
                     }
                     None => i += 1,
@@ -773,23 +771,20 @@ impl Coder<'_> {
             let (start, end) = (toks[a].start, toks[b - 1].end);
             push_part(
                 &mut out,
-                Part {
+                part(
+                    &article.text,
                     a,
                     b,
-                    p: Participant {
-                        start,
-                        end,
-                        text: article.text[start..end].to_string(),
-                        code,
-                        country,
-                        sector,
-                    },
-                    r: Ref::Named,
+                    (start, end),
+                    code,
+                    country,
+                    sector,
+                    Ref::Named,
                     poss,
-                },
+                ),
             );
         }
-        // extra dictionary actors and bare agents
+        // the caller's agents and bare agents
         let mut i = 0;
         while i < toks.len() {
             if out.iter().any(|p| p.a <= i && i < p.b) {
@@ -797,15 +792,8 @@ impl Coder<'_> {
                 continue;
             }
             let words = &lw[i..toks.len().min(i + 6)];
+            // (the caller's actors were matched before the entities)
             let mut hit: Option<(usize, Option<String>, Option<String>)> = None;
-            for (phrase, code) in &self.extra.actors {
-                if words.len() >= phrase.len()
-                    && phrase.iter().zip(words.iter()).all(|(a, b)| a == b)
-                    && hit.as_ref().is_none_or(|h| h.0 < phrase.len())
-                {
-                    hit = Some((phrase.len(), Some(code.clone()), None));
-                }
-            }
             if hit.is_none() {
                 for (phrase, sector) in &self.extra.agents {
                     if words.len() >= phrase.len()
@@ -860,20 +848,17 @@ impl Coder<'_> {
                 let poss = (b < toks.len() && is_poss(&toks[b].lower)).then_some(b);
                 push_part(
                     &mut out,
-                    Part {
-                        a: i,
+                    part(
+                        &article.text,
+                        i,
                         b,
-                        p: Participant {
-                            start,
-                            end,
-                            text: article.text[start..end].to_string(),
-                            code,
-                            country,
-                            sector,
-                        },
-                        r: Ref::Named,
+                        (start, end),
+                        code,
+                        country,
+                        sector,
+                        Ref::Named,
                         poss,
-                    },
+                    ),
                 );
                 i = b;
             } else {
@@ -897,20 +882,7 @@ impl Coder<'_> {
                         let (start, end) = (toks[i].start, toks[b - 1].end);
                         push_part(
                             &mut out,
-                            Part {
-                                a: i,
-                                b,
-                                p: Participant {
-                                    start,
-                                    end,
-                                    text: article.text[start..end].to_string(),
-                                    code: None,
-                                    country: None,
-                                    sector: None,
-                                },
-                                r,
-                                poss: None,
-                            },
+                            part(&article.text, i, b, (start, end), None, None, None, r, None),
                         );
                     }
                 }
@@ -918,20 +890,17 @@ impl Coder<'_> {
                     let (start, end) = (toks[i].start, toks[i].end);
                     push_part(
                         &mut out,
-                        Part {
-                            a: i,
-                            b: i + 1,
-                            p: Participant {
-                                start,
-                                end,
-                                text: article.text[start..end].to_string(),
-                                code: None,
-                                country: None,
-                                sector: None,
-                            },
-                            r: Ref::Main,
-                            poss: None,
-                        },
+                        part(
+                            &article.text,
+                            i,
+                            i + 1,
+                            (start, end),
+                            None,
+                            None,
+                            None,
+                            Ref::Main,
+                            None,
+                        ),
                     );
                 }
             }
@@ -1175,6 +1144,35 @@ impl Coder<'_> {
     }
 }
 
+/// A participant slot covering tokens [a, b) and the byte span `span` of `text`.
+#[allow(clippy::too_many_arguments)]
+fn part(
+    text: &str,
+    a: usize,
+    b: usize,
+    span: (usize, usize),
+    code: Option<String>,
+    country: Option<String>,
+    sector: Option<String>,
+    r: Ref,
+    poss: Option<usize>,
+) -> Part {
+    Part {
+        a,
+        b,
+        p: Participant {
+            start: span.0,
+            end: span.1,
+            text: text[span.0..span.1].to_string(),
+            code,
+            country,
+            sector,
+        },
+        r,
+        poss,
+    }
+}
+
 fn push_part(out: &mut Vec<Part>, p: Part) {
     if !out.iter().any(|q| q.a < p.b && p.a < q.b) {
         out.push(p);
@@ -1387,7 +1385,7 @@ fn possessor(toks: &[Tok], parts: &[Part], at: usize) -> Option<Vec<Part>> {
 
 /// True when the verb at `at` is coordinated with the previous trigger ending at `prev_b`
 /// ("condemned X, and called on Y"): only an object and "and" lie between, no new subject.
-fn coordinated(toks: &[Tok], prev_b: usize, at: usize, _parts: &[Part]) -> bool {
+fn coordinated(toks: &[Tok], prev_b: usize, at: usize) -> bool {
     if prev_b >= at {
         return false;
     }
@@ -1653,7 +1651,7 @@ fn speaker_participant(article: &Article, a: usize, b: usize) -> Participant {
     }
 }
 
-fn resolve(g: &[Part], state: &ArticleState, _in_quote: bool) -> Vec<Participant> {
+fn resolve(g: &[Part], state: &ArticleState) -> Vec<Participant> {
     let mut out: Vec<Participant> = Vec::new();
     for p in g {
         match p.r {
