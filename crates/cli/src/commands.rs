@@ -272,6 +272,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             store,
             min_articles,
             since,
+            by_sources,
             limit,
             offset,
             json,
@@ -282,6 +283,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             let st = open_existing(&store)?;
             let (list, total) = st.stories(&StoryQuery {
+                order: if by_sources {
+                    sitrep_store::StoryOrder::Sources
+                } else {
+                    sitrep_store::StoryOrder::Newest
+                },
                 min_articles,
                 since,
                 limit,

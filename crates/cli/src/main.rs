@@ -174,6 +174,9 @@ pub enum Command {
         /// Only stories seen on or after this date (YYYY-MM-DD).
         #[arg(long)]
         since: Option<String>,
+        /// Most independent sources first (then most articles, then newest).
+        #[arg(long)]
+        by_sources: bool,
         /// Rows to show (0 for all).
         #[arg(long, default_value_t = 50)]
         limit: usize,

@@ -98,7 +98,7 @@ pub struct SearchIndex {}
 impl SearchIndex {
     /// Open (creating when missing) the index of the store in `dir`.
     pub fn open(_dir: &Path) -> Result<SearchIndex, SearchError> {
-        todo!()
+        Ok(SearchIndex {})
     }
 
     /// Run a query. The store gives stories, titles and texts for snippets.
@@ -108,16 +108,16 @@ impl SearchIndex {
         _query: &str,
         _opts: &SearchOptions,
     ) -> Result<SearchResults, SearchError> {
-        todo!()
+        Err(SearchError::Index("search is not built yet".into()))
     }
 
     /// Index what the store holds beyond what the index covers (by storage sequence).
     pub fn catch_up(&self, _store: &dyn Store) -> Result<usize, SearchError> {
-        todo!()
+        Ok(0)
     }
 
     /// Index (or re-index, replacing by id) these stored articles and commit.
     pub fn index_articles(&self, _rows: &[StoredArticle]) -> Result<(), SearchError> {
-        todo!()
+        Ok(())
     }
 }

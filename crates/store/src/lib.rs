@@ -107,9 +107,21 @@ pub struct StorySummary {
     pub sources: usize,
 }
 
-/// Filters for [`Store::stories`]. Newest (latest `last`) first.
+/// How [`Store::stories`] orders stories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoryOrder {
+    /// Latest publication date of a member first (stories with no dated member last).
+    #[default]
+    Newest,
+    /// Most independent sources first, then most articles, then newest.
+    Sources,
+}
+
+/// Filters for [`Store::stories`]. Newest (latest `last`) first unless `order` says otherwise.
 #[derive(Debug, Clone, Default)]
 pub struct StoryQuery {
+    pub order: StoryOrder,
     /// Only stories with at least this many articles.
     pub min_articles: usize,
     /// Only stories whose last date is on or after this date (YYYY-MM-DD).

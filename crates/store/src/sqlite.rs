@@ -853,11 +853,16 @@ impl Store for SqliteStore {
             |r| r.get(0),
         )?;
         let limit = sql_limit(q.limit);
+        let newest =
+            "latest_published IS NULL, latest_published DESC, last IS NULL, last DESC, id DESC";
+        let order = match q.order {
+            crate::StoryOrder::Newest => newest.to_string(),
+            crate::StoryOrder::Sources => format!("sources DESC, articles DESC, {newest}"),
+        };
         let sql = format!(
             "SELECT id, headline, first, last, articles, copies, sources FROM stories
              WHERE {where_sql}
-             ORDER BY latest_published IS NULL, latest_published DESC, last IS NULL, last DESC,
-                      id DESC
+             ORDER BY {order}
              LIMIT {limit} OFFSET {}",
             q.offset
         );
@@ -1443,6 +1448,42 @@ mod tests {
         let (list, _) = s.stories(&StoryQuery::default()).unwrap();
         let order: Vec<u32> = list.iter().map(|x| x.id).collect();
         assert_eq!(order, vec![2, 1, 0]);
+    }
+
+    /// Ordered by sources: the story with more independent outlets first, whatever its date;
+    /// a copy adds no source.
+    #[test]
+    fn stories_by_sources() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let mut one = linked("one outlet", Some("a.example"), 0, None);
+        one.record.published = Some("2024-12-01".into());
+        let one_copy = linked(
+            "one outlet copy",
+            Some("b.example"),
+            0,
+            Some(&one.record.id),
+        );
+        let two_a = linked("two outlets first", Some("a.example"), 1, None);
+        let two_b = linked("two outlets second", Some("c.example"), 1, None);
+        s.put_linked(
+            &[one, one_copy, two_a, two_b],
+            &[head(0, "one"), head(1, "two")],
+        )
+        .unwrap();
+        let q = StoryQuery {
+            order: crate::StoryOrder::Sources,
+            ..Default::default()
+        };
+        let ids: Vec<u32> = s.stories(&q).unwrap().0.iter().map(|x| x.id).collect();
+        assert_eq!(ids, vec![1, 0]);
+        let ids: Vec<u32> = s
+            .stories(&StoryQuery::default())
+            .unwrap()
+            .0
+            .iter()
+            .map(|x| x.id)
+            .collect();
+        assert_eq!(ids, vec![0, 1]);
     }
 
     fn part(text: &str, what: &str, code: Option<&str>, country: Option<&str>) -> Participant {
