@@ -219,6 +219,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 until,
                 limit,
                 offset,
+                ..Default::default()
             };
             let (list, total) = st.articles(&q)?;
             if json {
@@ -342,6 +343,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 article: None,
                 limit,
                 offset,
+                ..Default::default()
             };
             let st = open_existing(&store)?;
             let q = EventQuery {
@@ -382,6 +384,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 article: None,
                 limit,
                 offset,
+                ..Default::default()
             };
             let st = open_existing(&store)?;
             let q = ClaimQuery {
