@@ -247,7 +247,7 @@ impl IntoResponse for ApiError {
 pub fn router(state: AppState) -> Router {
     let max_body = state.config().max_body_bytes;
     Router::new()
-        .nest("/api/v1", api::router())
+        .nest(api::PREFIX, api::router(&state))
         .merge(ui::router())
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .with_state(state)
