@@ -81,21 +81,32 @@ pub fn routes() -> Vec<(Method, String)> {
 
 /// The API router (nested under [`PREFIX`] by [`crate::router`]).
 pub fn router(state: &AppState) -> Router<AppState> {
+    // Reads are bounded in time; writes are not (an ingest may take minutes, and a write cut
+    // short would go on running without the client knowing its outcome).
+    let timeout = read_timeout(state);
     let mut r = Router::new();
-    for (path, _, handler) in table() {
+    for (path, method, handler) in table() {
+        let handler = if method == Method::GET {
+            handler.layer(timeout)
+        } else {
+            handler
+        };
         r = r.route(path, handler);
     }
-    let timeout = Duration::from_secs(state.config().timeout_s.max(1));
     r.fallback(no_route)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
-        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             content_length,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), json_errors))
+}
+
+/// Reads taking longer than the configured time are answered 503.
+fn read_timeout(state: &AppState) -> tower_http::timeout::TimeoutLayer {
+    tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Duration::from_secs(state.config().timeout_s.max(1)),
+    )
 }
 
 async fn no_route(method: Method, uri: OriginalUri) -> ApiError {
@@ -1693,6 +1704,44 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The timeout answers 503 in the envelope (a handler that sleeps past it, behind the
+    /// API's layers).
+    #[tokio::test]
+    async fn slow_requests_are_503_json() {
+        use tower::ServiceExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::ServerConfig::new(dir.path().to_path_buf());
+        config.timeout_s = 1;
+        let state = AppState::new(config).unwrap();
+        let slow = get(|| async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        })
+        .layer(read_timeout(&state));
+        let app = Router::new()
+            .route("/slow", slow)
+            .layer(middleware::from_fn_with_state(state.clone(), json_errors))
+            .with_state(state);
+        let started = std::time::Instant::now();
+        let resp = app
+            .oneshot(
+                Request::get("/slow")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(4));
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["error"]["status"], 503);
+        let m = v["error"]["message"].as_str().unwrap();
+        assert!(m.contains("longer than 1 s"), "{m}");
+    }
 
     #[test]
     fn cursor_round_trips_and_rejects_junk() {
