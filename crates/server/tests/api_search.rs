@@ -10,11 +10,15 @@ use common::app;
 #[tokio::test]
 async fn a_bad_query_is_a_400_that_says_where() {
     let a = app(|_| {});
-    for q in ["%22unclosed%20phrase", "(north%20AND", "title:"] {
+    for (q, problem) in [
+        ("%22unclosed%20phrase", "quote"),
+        ("(north%20AND%20korea", ")"),
+        ("entiy:PRK", "entiy"),
+    ] {
         let r = a.get(&format!("/api/v1/search?q={q}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.text);
         let m = r.message();
-        assert!(m.contains("query"), "{q}: {m}");
+        assert!(m.contains(problem), "{q}: {m}");
         assert!(
             m.contains("character"),
             "{q}: the message should say where: {m}"
