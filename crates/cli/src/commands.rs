@@ -188,6 +188,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 until,
                 limit,
                 offset,
+                ..Default::default()
             };
             let (list, total) = st.articles(&q)?;
             if json {
@@ -311,6 +312,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 article: None,
                 limit,
                 offset,
+                ..Default::default()
             };
             let st = open_existing(&store)?;
             let q = EventQuery {
@@ -351,6 +353,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 article: None,
                 limit,
                 offset,
+                ..Default::default()
             };
             let st = open_existing(&store)?;
             let q = ClaimQuery {

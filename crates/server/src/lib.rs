@@ -91,8 +91,9 @@ struct Inner {
     config: ServerConfig,
     pool: Mutex<Vec<SqliteStore>>,
     search: SearchIndex,
-    /// One write at a time.
-    write_lock: tokio::sync::Mutex<()>,
+    /// One write at a time. Owned by the blocking task that writes, so that a request dropped
+    /// mid-write (client gone) does not let the next write start before this one ends.
+    write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -105,7 +106,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 pool: Mutex::new(vec![store]),
                 search,
-                write_lock: tokio::sync::Mutex::new(()),
+                write_lock: Arc::new(tokio::sync::Mutex::new(())),
                 config,
             }),
         })
@@ -150,9 +151,10 @@ impl AppState {
                 "this server was started without write support",
             ));
         };
-        let _guard = self.inner.write_lock.lock().await;
+        let guard = self.inner.write_lock.clone().lock_owned().await;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _guard = guard;
             let out = f(w.as_ref()).map_err(ApiError::from)?;
             let store = SqliteStore::open(&state.inner.config.dir)
                 .map_err(|e| ApiError::internal(e.to_string()))?;
@@ -247,7 +249,7 @@ impl IntoResponse for ApiError {
 pub fn router(state: AppState) -> Router {
     let max_body = state.config().max_body_bytes;
     Router::new()
-        .nest("/api/v1", api::router())
+        .nest(api::PREFIX, api::router(&state))
         .merge(ui::router())
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .with_state(state)

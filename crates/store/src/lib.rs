@@ -209,6 +209,9 @@ pub struct ArticleQuery {
     pub entity: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// Only articles stored at or before this storage sequence number ([`Store::max_seq`] at
+    /// the time): pages of a listing stay put while articles are added.
+    pub as_of_seq: Option<i64>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -255,9 +258,22 @@ pub struct EventQuery {
     pub story: Option<u32>,
     /// The article's id (exact).
     pub article: Option<String>,
+    /// Some actor or some recipient is this party (see [`Party`]).
+    pub party: Option<Party>,
+    /// Only events of articles stored at or before this storage sequence number.
+    pub as_of_seq: Option<i64>,
     /// Rows to return; 0 for all.
     pub limit: usize,
     pub offset: usize,
+}
+
+/// A participant to look for in either role: it matches an actor or recipient whose code
+/// starts with `code` or whose country is `code` (as [`EventQuery::actor`]), or whose text is
+/// `text` (case-insensitive). Either may be missing; with neither nothing matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    pub code: Option<String>,
+    pub text: Option<String>,
 }
 
 /// One line of an event listing: an event with the article that carries it.
@@ -286,6 +302,8 @@ pub struct ClaimQuery {
     pub until: Option<String>,
     pub story: Option<u32>,
     pub article: Option<String>,
+    /// Only claims of articles stored at or before this storage sequence number.
+    pub as_of_seq: Option<i64>,
     /// Rows to return; 0 for all.
     pub limit: usize,
     pub offset: usize,
@@ -302,6 +320,33 @@ pub struct ClaimRow {
     /// The text of the claim's sentence.
     pub sentence: String,
     pub claim: Claim,
+}
+
+/// Filters for [`Store::timeline`]; every filter given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineQuery {
+    /// Publication date on or after this date (YYYY-MM-DD).
+    pub since: Option<String>,
+    /// Publication date on or before this date (YYYY-MM-DD).
+    pub until: Option<String>,
+    pub story: Option<u32>,
+    /// Articles mentioning an entity with this code or name (as [`ArticleQuery::entity`]).
+    pub entity: Option<String>,
+    /// Articles carrying at least one event of this type.
+    pub kind: Option<PloverType>,
+}
+
+/// Articles published on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineDay {
+    /// `YYYY-MM-DD`; `None` for articles with no publication date (listed last).
+    pub day: Option<String>,
+    /// Articles, copies included.
+    pub articles: usize,
+    /// Articles that are not copies of another.
+    pub originals: usize,
+    /// Distinct stories of those articles (articles in no story are not counted).
+    pub stories: usize,
 }
 
 /// Counts for a summary line.
@@ -370,4 +415,8 @@ pub trait Store {
     fn events(&self, q: &EventQuery) -> Result<(Vec<EventRow>, usize), StoreError>;
     /// A page of claims, newest first, and the total number matching.
     fn claims(&self, q: &ClaimQuery) -> Result<(Vec<ClaimRow>, usize), StoreError>;
+
+    // API (issue 6)
+    /// Articles per publication day, oldest first (undated last).
+    fn timeline(&self, q: &TimelineQuery) -> Result<Vec<TimelineDay>, StoreError>;
 }

@@ -10,7 +10,7 @@ use sitrep_core::Record;
 use crate::{
     ArticleQuery, ArticleSummary, ClaimQuery, ClaimRow, Decision, EntityCount, EntityQuery,
     EventQuery, EventRow, LinkRow, LoggedDecision, PutOutcome, Relink, Stats, Store, StoreError,
-    StoredArticle, StoryHead, StoryMember, StoryQuery, StorySummary,
+    StoredArticle, StoryHead, StoryMember, StoryQuery, StorySummary, TimelineDay, TimelineQuery,
 };
 
 const SCHEMA_VERSION: i64 = 3;
@@ -573,7 +573,12 @@ fn common_filters(
     until: &Option<String>,
     story: Option<u32>,
     article: &Option<String>,
+    as_of_seq: Option<i64>,
 ) {
+    if let Some(seq) = as_of_seq {
+        wh.push("a.rowid <= ?".into());
+        args.push(seq.into());
+    }
     if let Some(d) = since {
         wh.push("t.last >= ?".into());
         args.push(d.clone().into());
@@ -976,7 +981,40 @@ impl Store for SqliteStore {
             wh.push("t.status = ?".into());
             args.push(s.as_str().to_string().into());
         }
-        common_filters(&mut wh, &mut args, &q.since, &q.until, q.story, &q.article);
+        if let Some(p) = &q.party {
+            let mut any = Vec::new();
+            if let Some(c) = &p.code {
+                any.push(
+                    "t.id IN (SELECT event FROM event_participants WHERE code GLOB ? OR country = ?)"
+                        .to_string(),
+                );
+                args.push(code_prefix(c).into());
+                args.push(c.trim().to_ascii_uppercase().into());
+            }
+            if let Some(text) = &p.text {
+                for role in ["actor", "recipient"] {
+                    any.push(format!(
+                        "EXISTS (SELECT 1 FROM json_each(t.event, '$.{role}') j
+                                 WHERE lower(json_extract(j.value, '$.text')) = lower(?))"
+                    ));
+                    args.push(text.trim().to_string().into());
+                }
+            }
+            if any.is_empty() {
+                wh.push("0".into());
+            } else {
+                wh.push(format!("({})", any.join(" OR ")));
+            }
+        }
+        common_filters(
+            &mut wh,
+            &mut args,
+            &q.since,
+            &q.until,
+            q.story,
+            &q.article,
+            q.as_of_seq,
+        );
         let (rows, total) = self.listing("events", "event", &wh, &args, q.limit, q.offset)?;
         let rows = rows
             .into_iter()
@@ -1004,7 +1042,15 @@ impl Store for SqliteStore {
             wh.push("t.status = ?".into());
             args.push(s.as_str().to_string().into());
         }
-        common_filters(&mut wh, &mut args, &q.since, &q.until, q.story, &q.article);
+        common_filters(
+            &mut wh,
+            &mut args,
+            &q.since,
+            &q.until,
+            q.story,
+            &q.article,
+            q.as_of_seq,
+        );
         let (rows, total) = self.listing("claims", "claim", &wh, &args, q.limit, q.offset)?;
         let rows = rows
             .into_iter()
@@ -1073,23 +1119,27 @@ impl Store for SqliteStore {
 
     fn articles(&self, q: &ArticleQuery) -> Result<(Vec<ArticleSummary>, usize), StoreError> {
         let mut wh: Vec<&str> = Vec::new();
-        let mut args: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(seq) = q.as_of_seq {
+            wh.push("a.rowid <= ?");
+            args.push(seq.into());
+        }
         if let Some(s) = &q.source {
             wh.push("a.source = ?");
-            args.push(s.clone());
+            args.push(s.clone().into());
         }
         if let Some(s) = &q.since {
             wh.push("a.published >= ?");
-            args.push(s.clone());
+            args.push(s.clone().into());
         }
         if let Some(s) = &q.until {
             wh.push("a.published <= ?");
-            args.push(s.clone());
+            args.push(s.clone().into());
         }
         if let Some(e) = &q.entity {
             wh.push("a.id IN (SELECT article_id FROM entities WHERE key IN (?, lower(?)))");
-            args.push(e.clone());
-            args.push(e.clone());
+            args.push(e.clone().into());
+            args.push(e.clone().into());
         }
         let where_sql = if wh.is_empty() {
             String::new()
@@ -1204,6 +1254,55 @@ impl Store for SqliteStore {
             articles: articles as usize,
             entities: entities as usize,
         })
+    }
+
+    // API (issue 6)
+    fn timeline(&self, q: &TimelineQuery) -> Result<Vec<TimelineDay>, StoreError> {
+        let mut wh: Vec<&str> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(s) = &q.since {
+            wh.push("a.published >= ?");
+            args.push(s.clone().into());
+        }
+        if let Some(s) = &q.until {
+            // A published value may carry a time after the date; compare the date.
+            wh.push("substr(a.published, 1, 10) <= ?");
+            args.push(s.clone().into());
+        }
+        if let Some(s) = q.story {
+            wh.push("a.story = ?");
+            args.push(i64::from(s).into());
+        }
+        if let Some(e) = &q.entity {
+            wh.push("a.id IN (SELECT article_id FROM entities WHERE key IN (?, lower(?)))");
+            args.push(e.clone().into());
+            args.push(e.clone().into());
+        }
+        if let Some(k) = q.kind {
+            wh.push("a.id IN (SELECT article_id FROM events WHERE type = ?)");
+            args.push(k.as_str().to_string().into());
+        }
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", wh.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT substr(a.published, 1, 10) AS day, count(*),
+                    sum(a.duplicate_of IS NULL), count(DISTINCT a.story)
+             FROM articles a {where_sql}
+             GROUP BY day ORDER BY day IS NULL, day"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok(TimelineDay {
+                day: r.get(0)?,
+                articles: r.get::<_, i64>(1)? as usize,
+                originals: r.get::<_, i64>(2)? as usize,
+                stories: r.get::<_, i64>(3)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }
 
@@ -1986,5 +2085,168 @@ mod tests {
         }
         let e = SqliteStore::open(dir.path()).err().unwrap();
         assert!(e.to_string().contains("upgrade sitrep"), "{e}");
+    }
+
+    // API (issue 6)
+
+    /// `as_of_seq` leaves out articles stored later, and with them their events and claims, so
+    /// that pages of a listing stay put while articles are added.
+    #[test]
+    fn as_of_seq_leaves_out_later_articles() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (a, b) = two_articles();
+        s.put_linked(std::slice::from_ref(&a), &[head(0, "A")])
+            .unwrap();
+        let seq = s.max_seq().unwrap();
+        s.put_linked(std::slice::from_ref(&b), &[head(1, "B")])
+            .unwrap();
+        assert!(s.max_seq().unwrap() > seq);
+        let arts = |as_of_seq| {
+            let (list, total) = s
+                .articles(&ArticleQuery {
+                    as_of_seq,
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(list.len(), total);
+            list.into_iter().map(|x| x.id).collect::<Vec<_>>()
+        };
+        assert_eq!(arts(Some(seq)), vec![a.record.id.clone()]);
+        assert_eq!(arts(None).len(), 2);
+        let q = EventQuery {
+            as_of_seq: Some(seq),
+            ..Default::default()
+        };
+        assert!(listed(&s, q).iter().all(|(id, _)| *id == a.record.id));
+        assert_eq!(listed(&s, EventQuery::default()).len(), 4);
+        let (claims, total) = s
+            .claims(&ClaimQuery {
+                as_of_seq: Some(seq),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!((claims.len(), total), (1, 1));
+        assert_eq!(claims[0].article, a.record.id);
+        assert_eq!(s.claims(&ClaimQuery::default()).unwrap().1, 2);
+    }
+
+    /// A party matches either role, by code prefix or country, or by the participant's text.
+    #[test]
+    fn party_matches_actor_or_recipient() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (a, b) = two_articles();
+        let (ia, ib) = (a.record.id.clone(), b.record.id.clone());
+        s.put_linked(&[a, b], &[head(0, "A"), head(1, "B")])
+            .unwrap();
+        let party = |code: Option<&str>, text: Option<&str>| {
+            let mut v = listed(
+                &s,
+                EventQuery {
+                    party: Some(crate::Party {
+                        code: code.map(str::to_string),
+                        text: text.map(str::to_string),
+                    }),
+                    ..Default::default()
+                },
+            );
+            v.sort();
+            v
+        };
+        let mut kor = vec![(ia.clone(), 1), (ib.clone(), 0)];
+        kor.sort();
+        // KOR is the recipient of A.1 (KOR) and B.0 (KORGOV), never an actor
+        assert_eq!(party(Some("KOR"), None), kor);
+        // PRK acts in both of A's events
+        assert_eq!(
+            party(Some("prk"), None),
+            vec![(ia.clone(), 0), (ia.clone(), 1)]
+        );
+        // the Canadian envoy has no code: found by text, or by its country
+        assert_eq!(party(None, Some("a canadian ENVOY")), vec![(ib.clone(), 1)]);
+        let mut can = vec![(ib.clone(), 0), (ib.clone(), 1)];
+        can.sort();
+        assert_eq!(party(Some("CAN"), None), can);
+        assert_eq!(party(None, None), vec![]);
+    }
+
+    /// Per day: every article, the originals (copies left out) and the distinct stories.
+    #[test]
+    fn timeline_counts_copies_once() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let dated = |text: &str, day: Option<&str>, story: u32, dup: Option<&str>| {
+            let mut x = linked(text, Some("x.example"), story, dup);
+            x.record.published = day.map(str::to_string);
+            x
+        };
+        let a = dated("first report", Some("2024-11-01"), 0, None);
+        let a_copy = dated(
+            "first report copied",
+            Some("2024-11-01"),
+            0,
+            Some(&a.record.id),
+        );
+        let b = dated("second story", Some("2024-11-01"), 1, None);
+        let c = dated("next day", Some("2024-11-02"), 0, None);
+        let u = dated("undated", None, 1, None);
+        s.put_linked(&[a, a_copy, b, c, u], &[head(0, "zero"), head(1, "one")])
+            .unwrap();
+        let day = |d: Option<&str>, articles, originals, stories| TimelineDay {
+            day: d.map(str::to_string),
+            articles,
+            originals,
+            stories,
+        };
+        assert_eq!(
+            s.timeline(&TimelineQuery::default()).unwrap(),
+            vec![
+                day(Some("2024-11-01"), 3, 2, 2),
+                day(Some("2024-11-02"), 1, 1, 1),
+                day(None, 1, 1, 1),
+            ]
+        );
+        let q = TimelineQuery {
+            since: Some("2024-11-02".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.timeline(&q).unwrap(),
+            vec![day(Some("2024-11-02"), 1, 1, 1)]
+        );
+        let q = TimelineQuery {
+            story: Some(0),
+            until: Some("2024-11-01".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.timeline(&q).unwrap(),
+            vec![day(Some("2024-11-01"), 2, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn timeline_filters_by_entity_and_event_type() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let (a, b) = two_articles();
+        let c = art("Nothing of note.", Some("2024-11-02"), &["PRK"]);
+        s.put_linked(&[a, b, c], &[head(0, "A"), head(1, "B")])
+            .unwrap();
+        let q = TimelineQuery {
+            kind: Some(PloverType::Threaten),
+            ..Default::default()
+        };
+        let days = s.timeline(&q).unwrap();
+        assert_eq!(days.len(), 1);
+        assert_eq!(
+            (days[0].day.as_deref(), days[0].articles),
+            (Some("2024-11-02"), 1)
+        );
+        let q = TimelineQuery {
+            entity: Some("PRK".into()),
+            ..Default::default()
+        };
+        let days = s.timeline(&q).unwrap();
+        assert_eq!(days.len(), 1);
+        // the article in no story counts as an article but adds no story
+        assert_eq!((days[0].articles, days[0].stories), (1, 0));
     }
 }
