@@ -47,115 +47,84 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             store,
             json,
         } => {
-            let config = pipeline_config(&pipeline)?;
-            let mut st = open_store(&store)?;
-            let (mut linker, report) =
-                Linker::open(&mut st, &store.store, Some(&config), pipeline.quiet)?;
-            if let Some(why) = &report.rebuilt {
-                if !pipeline.quiet {
+            let out = crate::ingest::ingest(&pipeline, &store.store)?;
+            if json {
+                println!("{}", serde_json::to_string(&out.to_json(&store.store))?);
+            } else if !pipeline.quiet {
+                if let Some(why) = &out.relinked.rebuilt {
                     eprintln!(
                         "note: re-linked the {} stored articles into copies and stories: {why}",
-                        report.replayed
+                        out.relinked.replayed
                     );
                 }
-            }
-            let preparer = CorpusIndex::new(&config.dedup, &config.stories)?;
-            // A second connection answers "already stored?" from the processing thread
-            // (WAL lets it read while the first one writes).
-            let reader = open_store(&store)?;
-            let mut copies = 0usize;
-            let mut stories_touched = std::collections::BTreeSet::new();
-            // Linking (in input order) and the store's writes run on two threads: batch N is
-            // written while batch N+1 is linked. A snapshot waits until the writer has
-            // committed everything linked so far.
-            enum ToWriter {
-                Batch(
-                    Vec<sitrep_store::StoredArticle>,
-                    Vec<sitrep_store::StoryHead>,
-                ),
-                Flush(std::sync::mpsc::SyncSender<Result<i64>>),
-            }
-            let (wtx, wrx) = std::sync::mpsc::sync_channel::<ToWriter>(2);
-            let (mut summary, present, seq) = std::thread::scope(|scope| -> Result<_> {
-                let writer = scope.spawn(move || -> Result<usize> {
-                    let mut present = 0;
-                    for msg in wrx {
-                        match msg {
-                            ToWriter::Batch(rows, heads) => {
-                                present += st.put_linked(&rows, &heads)?.already_present;
-                            }
-                            ToWriter::Flush(ack) => {
-                                let _ = ack.send(st.max_seq().map_err(Into::into));
-                            }
-                        }
-                    }
-                    Ok(present)
-                });
-                let flush = |wtx: &std::sync::mpsc::SyncSender<ToWriter>| -> Result<i64> {
-                    let (atx, arx) = std::sync::mpsc::sync_channel(1);
-                    wtx.send(ToWriter::Flush(atx))
-                        .map_err(|_| anyhow::anyhow!("the store writer stopped"))?;
-                    arx.recv()
-                        .map_err(|_| anyhow::anyhow!("the store writer stopped"))?
-                };
-                let run = drive(
-                    &pipeline,
-                    &config,
-                    &mut move |ids| Ok(reader.existing(ids)?),
-                    &|a| preparer.prepare(a),
-                    &mut |arts| {
-                        let n = arts.len();
-                        let (rows, heads) = linker.link_batch(arts);
-                        copies += rows
-                            .iter()
-                            .filter(|r| r.record.duplicate_of.is_some())
-                            .count();
-                        stories_touched.extend(heads.iter().map(|h| h.id));
-                        if wtx.send(ToWriter::Batch(rows, heads)).is_err() {
-                            bail!("the store writer stopped");
-                        }
-                        if linker.linked(n) {
-                            let seq = flush(&wtx)?;
-                            linker.snapshot_at(seq)?;
-                        }
-                        Ok(0)
-                    },
-                );
-                let seq = match &run {
-                    Ok(_) => Some(flush(&wtx)),
-                    Err(_) => None,
-                };
-                drop(wtx);
-                // A write error explains a failed run better than the run's own error.
-                let present = writer
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("the store writer panicked"))??;
-                Ok((run?, present, seq.transpose()?))
-            })?;
-            summary.written -= present;
-            summary.already_present += present;
-            if let Some(seq) = seq {
-                linker.finish(seq)?;
-            }
-            let total_stories = linker.index().stories.stories().count();
-            if json {
-                let mut v = serde_json::to_value(&summary)?;
-                v["store"] = serde_json::json!(store.store.display().to_string());
-                v["articles_per_s"] = serde_json::json!(summary.articles_per_s());
-                v["copies"] = serde_json::json!(copies);
-                v["stories_touched"] = serde_json::json!(stories_touched.len());
-                v["stories_total"] = serde_json::json!(total_stories);
-                v["relinked"] = serde_json::to_value(&report)?;
-                println!("{}", serde_json::to_string(&v)?);
-            } else if !pipeline.quiet {
                 eprintln!(
-                    "{} into {}; {copies} copies, {} stories touched, {total_stories} in the store",
-                    summary_line("ingested", &summary),
+                    "{} into {}; {} copies, {} stories touched, {} in the store",
+                    summary_line("ingested", &out.summary),
                     store.store.display(),
-                    stories_touched.len()
+                    out.copies,
+                    out.stories_touched,
+                    out.stories_total
                 );
             }
-            Ok(exit(&summary))
+            Ok(exit(&out.summary))
+        }
+        Command::Serve {
+            inputs,
+            store,
+            addr,
+            token,
+            max_body_mib,
+            max_page,
+            timeout,
+            config,
+            assume_date,
+            quiet,
+        } => {
+            if let Some(t) = &token {
+                crate::serve::check_token(t)?;
+            }
+            if !inputs.is_empty() {
+                let pipeline = PipelineArgs {
+                    inputs,
+                    fields: Vec::new(),
+                    config: config.clone(),
+                    assume_date: assume_date.clone(),
+                    max_doc_bytes: 8 * 1024 * 1024,
+                    batch: 256,
+                    threads: None,
+                    quiet,
+                    errors: None,
+                };
+                let out = crate::ingest::ingest(&pipeline, &store.store)?;
+                if !quiet {
+                    eprintln!(
+                        "{} into {}; {} copies, {} stories in the store",
+                        summary_line("ingested", &out.summary),
+                        store.store.display(),
+                        out.copies,
+                        out.stories_total
+                    );
+                }
+            } else {
+                open_existing(&store)?;
+            }
+            // Fail on a bad config before serving, not on the first POST.
+            crate::batch::load_config(config.as_deref(), assume_date.as_deref())?;
+            let mut cfg = sitrep_server::ServerConfig::new(store.store.clone());
+            cfg.max_body_bytes = max_body_mib.max(1) * 1024 * 1024;
+            cfg.max_page = max_page.max(1);
+            cfg.timeout_s = timeout.max(1);
+            if token.is_some() {
+                cfg.writes = Some(crate::serve::writes(
+                    &store.store,
+                    config,
+                    assume_date,
+                    8 * 1024 * 1024,
+                ));
+            }
+            cfg.token = token;
+            crate::serve::run(addr, cfg)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Reannotate {
             store,
@@ -463,7 +432,7 @@ fn write_jsonl<T: serde::Serialize>(items: &[T]) -> Result<()> {
     Ok(())
 }
 
-fn exit(summary: &Summary) -> ExitCode {
+pub fn exit(summary: &Summary) -> ExitCode {
     if summary.failed > 0 {
         ExitCode::from(PARTIAL)
     } else {
@@ -471,7 +440,7 @@ fn exit(summary: &Summary) -> ExitCode {
     }
 }
 
-fn summary_line(verb: &str, s: &Summary) -> String {
+pub fn summary_line(verb: &str, s: &Summary) -> String {
     format!(
         "{verb} {}, already present {}, failed {} ({:.1} articles/s, {:.2} MB/s, {:.1}s)",
         s.written,

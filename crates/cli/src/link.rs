@@ -72,14 +72,27 @@ pub fn lock(dir: &Path) -> Result<File> {
         .open(&lock_path)
         .with_context(|| format!("cannot open {}", lock_path.display()))?;
     if lock.try_lock().is_err() {
-        bail!(
+        return Err(LockBusy(format!(
             "another sitrep process is writing to {} (it holds {}); wait for it to finish",
             dir.display(),
             lock_path.display()
-        );
+        ))
+        .into());
     }
     Ok(lock)
 }
+
+/// The store's write lock is held by another process (so that callers can tell it apart).
+#[derive(Debug)]
+pub struct LockBusy(pub String);
+
+impl std::fmt::Display for LockBusy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LockBusy {}
 
 /// A store's corpus index, open for linking (holds the store's write lock).
 pub struct Linker {

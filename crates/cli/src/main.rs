@@ -4,9 +4,11 @@ mod batch;
 mod commands;
 mod eval_events;
 mod eval_stories;
+mod ingest;
 mod link;
 mod reannotate;
 mod render;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -270,6 +272,42 @@ pub enum Command {
         offset: usize,
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the web UI and the JSON API (`/api/v1/`) over the store, after ingesting INPUTS
+    /// if any are given (as `sitrep ingest` would). Reads are open; writes (POST) need the
+    /// token.
+    Serve {
+        /// Inputs to ingest before serving (same as `sitrep ingest`); none to serve the store
+        /// as it is.
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on. The default is loopback only; reads need no token, so think
+        /// twice before binding another address.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Token that writes (POST /api/v1/...) must present as `Authorization: Bearer TOKEN`.
+        /// Without one, writes are refused.
+        #[arg(long, env = "SITREP_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Largest request body accepted, in MiB (413 above).
+        #[arg(long, default_value_t = 16)]
+        max_body_mib: usize,
+        /// Largest page a listing may ask for (`limit`).
+        #[arg(long, default_value_t = 500)]
+        max_page: usize,
+        /// Seconds a request may take before it is answered 503.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Pipeline config file (TOML) for INPUTS and for articles POSTed to the API.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Publication date to assume for articles without one (INPUTS and POSTs).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        assume_date: Option<String>,
+        /// No progress bar while ingesting INPUTS.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Print the default pipeline configuration (TOML) with every setting.
     Config,

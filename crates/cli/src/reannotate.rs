@@ -58,6 +58,9 @@ pub fn run(
     let _lock = crate::link::lock(dir)?;
     let start = Instant::now();
     let pipeline = Pipeline::new(config).context("cannot build the pipeline")?;
+    // The search index is kept in step: re-annotated articles replace their documents.
+    let search = sitrep_search::SearchIndex::open(dir)?;
+    search.catch_up(store)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()?;
@@ -118,6 +121,7 @@ pub fn run(
             }
         }
         report.reannotated += store.replace_annotations(&rows)?;
+        search.index_articles(&rows)?;
         pb.inc(chunk.len() as u64);
     }
     pb.finish_and_clear();

@@ -253,11 +253,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve until Ctrl-C.
+/// Serve on `addr` until Ctrl-C.
 pub async fn serve(addr: SocketAddr, state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         anyhow::anyhow!("cannot listen on {addr}: {e}; pick another with --addr HOST:PORT")
     })?;
+    serve_on(listener, state).await
+}
+
+/// Serve on a bound listener until Ctrl-C.
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
