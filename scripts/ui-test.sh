@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# Browser tests of the web UI: ingest examples/corpus into a temporary store, serve it on a
-# free loopback port, run tests/ui/ui.test.mjs in headless Chromium, stop the server.
+# Browser tests of the web UI: `sitrep serve examples/corpus` (the README's main command:
+# ingest the example reports, then serve) into a temporary store on a free loopback port, run
+# tests/ui/ui.test.mjs in headless Chromium, stop the server.
 #
 # Builds nothing: give the binary as $SITREP_BIN (default target/debug/sitrep; build it with
 # `cargo build --locked -p sitrep`). Needs `npm ci --prefix tests/ui` and Debian's chromium
 # (or $CHROMIUM). UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/, else to
 # $SCREENSHOT_DIR (default: a temporary directory).
-#
-# Until the CLI has `sitrep serve`, $SITREP_SERVE_BIN may name the dev server
-# (target/debug/examples/serve_dir, from `cargo build -p sitrep-server --example serve_dir`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,25 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$SITREP_BIN" ingest examples/corpus --store "$work/store" >"$work/ingest.log" 2>&1 \
-  || { cat "$work/ingest.log" >&2; echo "ui-test: ingest failed" >&2; exit 1; }
-
 # A free loopback port: ask the kernel for one.
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 addr="127.0.0.1:$port"
 
-if "$SITREP_BIN" serve --help >/dev/null 2>&1; then
-  "$SITREP_BIN" serve --store "$work/store" --addr "$addr" >"$work/server.log" 2>&1 &
-elif [[ -n "${SITREP_SERVE_BIN:-}" ]]; then
-  "$SITREP_SERVE_BIN" "$work/store" "$addr" >"$work/server.log" 2>&1 &
-else
-  echo "ui-test: $SITREP_BIN has no 'serve' command; set SITREP_SERVE_BIN=target/debug/examples/serve_dir" >&2
-  exit 2
-fi
+"$SITREP_BIN" serve examples/corpus --store "$work/store" --addr "$addr" >"$work/server.log" 2>&1 &
 server_pid=$!
 
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do  # up to a minute: it ingests first
   if curl -fsS -o /dev/null "http://$addr/" 2>/dev/null; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; echo "ui-test: server exited" >&2; exit 1; fi
   sleep 0.2

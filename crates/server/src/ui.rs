@@ -234,7 +234,8 @@ fn query_help() -> Markup {
             dt { code { "\"Kursk region\"" } } dd { "a phrase" }
             dt { code { "Kursk OR Belgorod" } ", " code { "NOT Ukraine" } } dd { "either; without" }
             dt { code { "source:example.org" } ", " code { "title:veto" } ", " code { "entity:PRK" } } dd { "a field" }
-            dt { code { "published:[2024-06-01 TO 2024-08-31]" } } dd { "a date range" }
+            dt { code { "actor:PRK" } ", " code { "type:ASSAULT" } ", " code { "status:denied" } } dd { "events: who, PLOVER type, status" }
+            dt { code { "published:[2024-06-01 TO 2024-08-31]" } ", " code { "date:2024-10" } } dd { "publication date range; event date" }
             dt { code { "Pyongyang~1" } } dd { "fuzzy: one edit away" }
             dt { code { "Kim NEAR/1s Putin" } } dd { "within one sentence" }
         }
@@ -504,7 +505,7 @@ mod tests {
         assert_eq!(char_slice(t, 0, 2), "한국");
         assert_eq!(char_slice(t, 8, 14), "“no”. ");
         assert_eq!(char_slice(t, 3, 3), "");
-        assert_eq!(char_slice(t, 15, 999), "Next.");
+        assert_eq!(char_slice(t, 14, 999), "Next.");
         assert_eq!(char_slice(t, 999, 1000), "");
     }
 
