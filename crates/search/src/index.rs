@@ -145,6 +145,30 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Words of a field (`text`, `title`, `entity`...) whose document frequency is within
+    /// `lo..=hi` (for benchmarks and diagnostics).
+    pub fn vocabulary(&self, field: &str, lo: u64, hi: u64) -> Result<Vec<String>, SearchError> {
+        let f = self
+            .index
+            .schema()
+            .get_field(field)
+            .map_err(|_| ierr(format!("no field '{field}' in the index")))?;
+        let searcher = self.reader.searcher();
+        let mut df: std::collections::HashMap<Vec<u8>, u64> = Default::default();
+        for seg in searcher.segment_readers() {
+            let inv = seg.inverted_index(f).map_err(ierr)?;
+            let mut st = inv.terms().stream().map_err(ierr)?;
+            while st.advance() {
+                *df.entry(st.key().to_vec()).or_default() += st.value().doc_freq as u64;
+            }
+        }
+        Ok(df
+            .into_iter()
+            .filter(|(_, n)| (lo..=hi).contains(n))
+            .filter_map(|(k, _)| String::from_utf8(k).ok())
+            .collect())
+    }
+
     /// Index what the store holds beyond what the index covers (by storage sequence). Returns
     /// how many articles were indexed.
     pub fn catch_up(&self, store: &dyn Store) -> Result<usize, SearchError> {
