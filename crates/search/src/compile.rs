@@ -84,12 +84,11 @@ fn qerr(at: usize, message: impl Into<String>) -> SearchError {
 fn escape_regex(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else {
+        // the regex meta characters (escaping anything else can be an error)
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
             out.push('\\');
-            out.push(c);
         }
+        out.push(c);
     }
     out
 }

@@ -319,6 +319,12 @@ fn fuzzy_and_prefix() {
     assert_eq!(flat(&fx, "missil*"), set(&["c"]));
     assert_eq!(flat(&fx, "prot*"), set(&["c"]));
     assert_eq!(flat(&fx, "source:reut*"), set(&["c"]));
+    assert_eq!(
+        flat(&fx, "source:bbc.co*"),
+        set(&["b"]),
+        "meta characters are literal"
+    );
+    assert_eq!(flat(&fx, "entity:kim*"), set(&["e"]), "a keyword prefix");
     let r = fx
         .index
         .search(&fx.store, "missil*", &SearchOptions::default())
