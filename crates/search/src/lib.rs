@@ -110,3 +110,9 @@ pub struct SearchResults {
     /// Whether another page follows (ask again with `offset + limit`).
     pub more: bool,
 }
+
+// The server shares one index between threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<SearchIndex>();
+};
