@@ -378,6 +378,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { what } => crate::commands::eval(what),
+        Command::Search {
+            query,
+            store,
+            flat,
+            limit,
+            offset,
+            json,
+        } => crate::search_cmd::search(&store, &query, flat, limit, offset, json),
+        Command::Reindex { store, quiet, json } => crate::search_cmd::reindex(&store, quiet, json),
     }
 }
 

@@ -8,6 +8,7 @@ mod ingest;
 mod link;
 mod reannotate;
 mod render;
+mod search_cmd;
 mod serve;
 
 use std::path::PathBuf;
@@ -308,6 +309,41 @@ pub enum Command {
         /// No progress bar while ingesting INPUTS.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Full-text search: ranked stories (or articles with --flat) with highlighted snippets.
+    /// Catches the index up with the store first. Query language: words (all must match),
+    /// "phrases", AND OR NOT - ( ), field:value (title text source entity actor recipient type
+    /// cameo status lang id story published date), published:[2024-10-01 TO 2024-11-30],
+    /// published:2024-10, fuzzy kursk~1, prefix missil*, and "North Korea" NEAR/1s Kursk (same
+    /// sentence) or troops NEAR/3 Kursk (within 3 words). See crates/search/README.md.
+    Search {
+        /// The query (quote it for the shell).
+        query: String,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// A page of articles instead of stories.
+        #[arg(long)]
+        flat: bool,
+        /// Stories (or articles with --flat) per page.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Stories (or articles) to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index (DIR/index) from the store, from scratch.
+    Reindex {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// No progress bar and no summary on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the default pipeline configuration (TOML) with every setting.
     Config,

@@ -1,12 +1,31 @@
 //! # sitrep-search
 //!
-//! SKELETON: the public API that the server and the CLI build against. The search helper
-//! replaces every `todo!()` with the real thing (see the contract in the task text).
+//! Full-text search over a store: a tantivy index in `DIR/index` beside `DIR/sitrep.db`.
+//!
+//! - The index holds, per article: its id, title and text (words: letters and digits, lower
+//!   case, accents folded; no stemming), outlet, entities (codes, canonical names, mention
+//!   texts), event participants (`actor`, `recipient`: codes, their countries and 3-letter
+//!   prefixes), event types, CAMEO codes and statuses, language, publication day and the days
+//!   the text mentions. Text is indexed sentence by sentence, sentence `i` at positions
+//!   `i << 16` onwards, so that `NEAR/Ns` can tell sentences apart. The text itself is not
+//!   stored: snippets are cut from the store's clean text.
+//! - It is rebuildable from SQLite ([`SearchIndex::rebuild`], `sitrep reindex`) and kept in
+//!   step by storage sequence: the commit payload records the last article indexed, and
+//!   [`SearchIndex::catch_up`] indexes whatever the store holds beyond it.
+//! - Queries are Lucene-style with a NEAR operator; see the crate README for the language.
+//! - Results are grouped by story by default ([`SearchOptions::group`]).
 
-use std::path::Path;
+mod compile;
+mod index;
+mod near;
+pub mod query;
+mod results;
+pub mod schema;
 
 use serde::Serialize;
-use sitrep_store::{Store, StoreError, StoredArticle};
+use sitrep_store::StoreError;
+
+pub use index::SearchIndex;
 
 /// Errors from the index or from a query.
 #[derive(Debug, thiserror::Error)]
@@ -92,32 +111,8 @@ pub struct SearchResults {
     pub more: bool,
 }
 
-/// The tantivy index of a store directory (`DIR/index`).
-pub struct SearchIndex {}
-
-impl SearchIndex {
-    /// Open (creating when missing) the index of the store in `dir`.
-    pub fn open(_dir: &Path) -> Result<SearchIndex, SearchError> {
-        Ok(SearchIndex {})
-    }
-
-    /// Run a query. The store gives stories, titles and texts for snippets.
-    pub fn search(
-        &self,
-        _store: &dyn Store,
-        _query: &str,
-        _opts: &SearchOptions,
-    ) -> Result<SearchResults, SearchError> {
-        Err(SearchError::Index("search is not built yet".into()))
-    }
-
-    /// Index what the store holds beyond what the index covers (by storage sequence).
-    pub fn catch_up(&self, _store: &dyn Store) -> Result<usize, SearchError> {
-        Ok(0)
-    }
-
-    /// Index (or re-index, replacing by id) these stored articles and commit.
-    pub fn index_articles(&self, _rows: &[StoredArticle]) -> Result<(), SearchError> {
-        Ok(())
-    }
-}
+// The server shares one index between threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<SearchIndex>();
+};

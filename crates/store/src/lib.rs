@@ -349,6 +349,23 @@ pub struct TimelineDay {
     pub stories: usize,
 }
 
+/// What a search result shows of one article: its links and listing fields, and (when asked
+/// for) its clean text and sentences, for snippets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HitRow {
+    pub id: String,
+    pub story: Option<u32>,
+    pub duplicate_of: Option<String>,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    /// The clean text (empty unless asked for).
+    pub text: String,
+    /// Sentence spans, character offsets into `text` (empty unless asked for).
+    pub sentences: Vec<sitrep_core::model::Sentence>,
+}
+
 /// Counts for a summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
@@ -419,4 +436,17 @@ pub trait Store {
     // API (issue 6)
     /// Articles per publication day, oldest first (undated last).
     fn timeline(&self, q: &TimelineQuery) -> Result<Vec<TimelineDay>, StoreError>;
+
+    // Search (issue 6)
+    /// Up to `limit` full records (links included) with a storage sequence number above
+    /// `after`, in storage order, each with its sequence number: what the search index reads
+    /// to catch up.
+    fn records_after(&self, after: i64, limit: usize) -> Result<Vec<(i64, Record)>, StoreError>;
+    /// What a page of search results shows of these articles (the ones stored, in any order);
+    /// the clean text and sentences only when `text` is true.
+    fn hit_rows(&self, ids: &[String], text: bool) -> Result<Vec<HitRow>, StoreError>;
+    /// `(story, headline)` of these stories (the ones that exist, in any order).
+    fn story_headlines(&self, ids: &[u32]) -> Result<Vec<(u32, String)>, StoreError>;
+    /// `(story, article id)` of every member of these stories, copies included.
+    fn story_member_ids(&self, stories: &[u32]) -> Result<Vec<(u32, String)>, StoreError>;
 }

@@ -7,6 +7,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use sitrep_core::model::{Claim, DateMention, Entity, EntityKind, Event, Participant};
 use sitrep_core::Record;
 
+use crate::HitRow;
 use crate::{
     ArticleQuery, ArticleSummary, ClaimQuery, ClaimRow, Decision, EntityCount, EntityQuery,
     EventQuery, EventRow, LinkRow, LoggedDecision, PutOutcome, Relink, Stats, Store, StoreError,
@@ -1304,6 +1305,123 @@ impl Store for SqliteStore {
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+
+    // Search (issue 6)
+    fn records_after(&self, after: i64, limit: usize) -> Result<Vec<(i64, Record)>, StoreError> {
+        type Row = (i64, String, String, String, Option<String>, Option<u32>);
+        let rows: Vec<Row> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT rowid, id, record, text, duplicate_of, story FROM articles
+                 WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after, sql_limit(limit)], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, id, json, text, duplicate_of, story) in rows {
+            let mut record: Record = serde_json::from_str(&json).map_err(|e| json_err(&id, e))?;
+            record.text = text;
+            record.entities = self.article_entities(&id)?;
+            record.events = self.article_items(
+                "SELECT event FROM events WHERE article_id = ?1 ORDER BY idx",
+                &id,
+            )?;
+            record.claims = self.article_items(
+                "SELECT claim FROM claims WHERE article_id = ?1 ORDER BY idx",
+                &id,
+            )?;
+            record.duplicate_of = duplicate_of;
+            record.story = story;
+            out.push((seq, record));
+        }
+        Ok(out)
+    }
+
+    fn hit_rows(&self, ids: &[String], text: bool) -> Result<Vec<HitRow>, StoreError> {
+        /// Only the sentences of a stored record (serde skips the rest).
+        #[derive(serde::Deserialize)]
+        struct Sentences {
+            #[serde(default)]
+            sentences: Vec<sitrep_core::model::Sentence>,
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        let cols = if text { "text, record" } else { "NULL, NULL" };
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT id, story, duplicate_of, title, source, published, url, {cols}
+                 FROM articles WHERE id IN ({marks})"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(chunk.iter()))?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let sentences = match r.get::<_, Option<String>>(8)? {
+                    Some(json) => {
+                        serde_json::from_str::<Sentences>(&json)
+                            .map_err(|e| json_err(&id, e))?
+                            .sentences
+                    }
+                    None => Vec::new(),
+                };
+                out.push(HitRow {
+                    story: r.get(1)?,
+                    duplicate_of: r.get(2)?,
+                    title: r.get(3)?,
+                    source: r.get(4)?,
+                    published: r.get(5)?,
+                    url: r.get(6)?,
+                    text: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    sentences,
+                    id,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn story_headlines(&self, ids: &[u32]) -> Result<Vec<(u32, String)>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!("SELECT id, headline FROM stories WHERE id IN ({marks})");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn story_member_ids(&self, stories: &[u32]) -> Result<Vec<(u32, String)>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in stories.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT story, id FROM articles WHERE story IN ({marks}) ORDER BY story, rowid"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -2074,6 +2192,48 @@ mod tests {
         assert_eq!(d("199X").as_deref(), Some("1990-01-01..1999-12-31"));
         assert_eq!(d("PAST_REF"), None);
         assert_eq!(d("2024-13"), None);
+    }
+
+    /// The search interface: records after a sequence number come in storage order with their
+    /// links and items; hit rows, headlines and members answer for the ids asked about only.
+    #[test]
+    fn search_lookups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        let (mut a, mut b) = two_articles();
+        a.record.story = Some(1);
+        b.record.story = Some(2);
+        b.record.duplicate_of = Some(a.record.id.clone());
+        b.record.title = Some("The title".into());
+        s.put_linked(&[a.clone(), b.clone()], &[head(1, "One"), head(2, "Two")])
+            .unwrap();
+        let all = s.records_after(0, 10).unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all[0].0 < all[1].0);
+        assert_eq!(all[0].1, a.record, "the whole record comes back");
+        assert_eq!(all[1].1, b.record);
+        let after = s.records_after(all[0].0, 10).unwrap();
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].1.id, b.record.id);
+        assert_eq!(s.records_after(0, 1).unwrap().len(), 1, "limit");
+        assert!(s.records_after(all[1].0, 10).unwrap().is_empty());
+
+        let ids = vec![b.record.id.clone(), "nope".to_string()];
+        let rows = s.hit_rows(&ids, false).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].story, Some(2));
+        assert_eq!(rows[0].duplicate_of.as_deref(), Some(a.record.id.as_str()));
+        assert_eq!(rows[0].title.as_deref(), Some("The title"));
+        assert!(rows[0].text.is_empty() && rows[0].sentences.is_empty());
+        let rows = s.hit_rows(&ids, true).unwrap();
+        assert_eq!(rows[0].text, b.record.text);
+        assert_eq!(rows[0].sentences, b.record.sentences);
+
+        let mut h = s.story_headlines(&[2, 1, 99]).unwrap();
+        h.sort();
+        assert_eq!(h, vec![(1, "One".to_string()), (2, "Two".to_string())]);
+        let m = s.story_member_ids(&[2]).unwrap();
+        assert_eq!(m, vec![(2, b.record.id.clone())]);
     }
 
     #[test]
