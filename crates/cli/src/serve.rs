@@ -84,7 +84,21 @@ impl Writes for CliWrites {
             ));
         }
         let (mut linker, _) = Linker::open(&mut st, &self.dir, None, true).map_err(classify)?;
-        linker.merge(&mut st, into, from).map_err(classify)
+        let kept = linker.merge(&mut st, into, from).map_err(classify)?;
+        // Articles that an earlier split set apart from the other story stay where they are
+        // (decisions are replayed in order). Say so rather than answer a silent no-op.
+        let gone = into.max(from);
+        let left = st
+            .story(gone)
+            .map_err(|e| WriteError::Internal(e.into()))?
+            .map_or(0, |(s, _)| s.articles);
+        if left > 0 && gone != kept {
+            return Err(WriteError::BadRequest(format!(
+                "{left} article(s) of story {gone} stayed apart from story {kept}: an earlier split \
+                 decision keeps them apart (GET /api/v1/stories/{gone} lists them)"
+            )));
+        }
+        Ok(kept)
     }
 
     fn split(&self, story: u32, articles: Vec<String>) -> Result<u32, WriteError> {

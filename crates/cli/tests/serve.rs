@@ -75,12 +75,17 @@ fn http(
     body: &str,
 ) -> (u16, serde_json::Value) {
     let mut c = TcpStream::connect(&s.host).unwrap();
+    let ct = if path.ends_with("/articles") {
+        "application/x-ndjson"
+    } else {
+        "application/json"
+    };
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
     write!(
         c,
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{auth}Content-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{auth}Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n{body}",
         s.host,
         body.len()
     )
@@ -151,7 +156,10 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
     // Both are stored, linked into one story, and searchable at once.
     let (_, a) = http(&s, "GET", "/api/v1/articles/posted-1", None, "");
     let (_, b) = http(&s, "GET", "/api/v1/articles/posted-2", None, "");
-    let (sa, sb) = (a["story"].as_u64().unwrap(), b["story"].as_u64().unwrap());
+    let (sa, sb) = (
+        a["story"]["id"].as_u64().unwrap(),
+        b["story"]["id"].as_u64().unwrap(),
+    );
     assert_eq!(
         sa, sb,
         "two outlets' reports of the strike form one story: {a} {b}"
@@ -159,7 +167,7 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
     let (st, hits) = http(
         &s,
         "GET",
-        "/api/v1/search?q=lighthouse%20NEAR/1s%20unattended&group=false",
+        "/api/v1/search?q=lighthouses%20NEAR/1s%20unattended&group=false",
         None,
         "",
     );
@@ -174,6 +182,22 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
         ids.contains(&"posted-1") && ids.contains(&"posted-2"),
         "{hits}"
     );
+    // "Lighthouse keepers" and "unattended" share a sentence only in the second report.
+    let (st, hits) = http(
+        &s,
+        "GET",
+        "/api/v1/search?q=%22lighthouse%20keepers%22%20NEAR/1s%20unattended&group=false",
+        None,
+        "",
+    );
+    assert_eq!(st, 200, "{hits}");
+    let ids: Vec<&str> = hits["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["posted-2"], "{hits}");
 
     // Split one out, then merge it back: both go through the linker and are logged.
     let body = r#"{"story":STORY,"articles":["posted-2"]}"#.replace("STORY", &sa.to_string());
@@ -182,12 +206,21 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
     let new = split["story"]["id"].as_u64().unwrap();
     assert_ne!(new, sa);
     let (_, b) = http(&s, "GET", "/api/v1/articles/posted-2", None, "");
-    assert_eq!(b["story"].as_u64(), Some(new));
+    assert_eq!(b["story"]["id"].as_u64(), Some(new));
+    // Merging them back is refused with the reason: the split decision keeps them apart.
     let body = format!(r#"{{"into":{sa},"from":{new}}}"#);
+    let (st, refused) = http(&s, "POST", "/api/v1/stories/merge", Some(TOKEN), &body);
+    assert_eq!(st, 400, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("split"));
+    // Merging the strike into another story moves its article.
+    let body = format!(r#"{{"into":0,"from":{new}}}"#);
     let (st, merged) = http(&s, "POST", "/api/v1/stories/merge", Some(TOKEN), &body);
     assert_eq!(st, 200, "{merged}");
     let (_, b) = http(&s, "GET", "/api/v1/articles/posted-2", None, "");
-    assert_eq!(b["story"].as_u64(), Some(sa.min(new)));
+    assert_eq!(b["story"]["id"].as_u64(), Some(0), "{merged}");
     // A story that does not exist is a 404 with a hint.
     let (st, err) = http(
         &s,

@@ -182,6 +182,9 @@ impl SearchIndex {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<usize, SearchError> {
         if store.max_seq()? <= self.indexed_seq()? {
+            // Another handle (another process, or the CLI's ingest inside `serve`) may have
+            // indexed the rows: see its commit now rather than after the reload delay.
+            self.reader.reload().map_err(ierr)?;
             return Ok(0);
         }
         self.fill(store, false, progress)
