@@ -20,6 +20,9 @@ use crate::{
 const SNIPPET_CHARS: usize = 200;
 /// Most matching articles listed under one story (the rest are counted in `total_articles`).
 const MAX_PER_STORY: usize = 100;
+/// Matching originals of a story that get a snippet (the best ones); the others are listed
+/// without.
+const SNIPPETS_PER_STORY: usize = 3;
 
 /// How hits group: by story, or alone when the article has no story.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -85,6 +88,10 @@ impl SearchIndex {
         let mut seen_groups = std::collections::HashSet::new();
         let mut seen = 0usize;
         let mut chunk = (need * 4).max(64);
+        // Everything phase one scored, kept for when it saw every hit (then there is no need
+        // to look the page's stories up again).
+        let mut walked: Vec<(f32, String)> = Vec::new();
+        let mut walked_rows: HashMap<String, HitRow> = HashMap::new();
         while seen < total && groups.len() < need {
             let top = searcher
                 .search(
@@ -104,13 +111,12 @@ impl SearchIndex {
                     Some(s) => Group::Story(s),
                     None => Group::Alone(id.clone()),
                 };
-                if seen_groups.insert(g.clone()) {
+                if seen_groups.insert(g.clone()) && groups.len() < need {
                     groups.push(g);
-                    if groups.len() >= need {
-                        break;
-                    }
                 }
             }
+            walked.extend(scored);
+            walked_rows.extend(rows);
             chunk *= 4;
         }
         out.more = groups.len() > opts.offset + limit;
@@ -119,7 +125,6 @@ impl SearchIndex {
             return Ok(out);
         }
 
-        // Every matching article of the page's stories, scored by the same query.
         let story_ids: Vec<u32> = page
             .iter()
             .filter_map(|g| match g {
@@ -127,42 +132,68 @@ impl SearchIndex {
                 Group::Alone(_) => None,
             })
             .collect();
-        let mut members: Vec<String> = store
-            .story_member_ids(&story_ids)?
-            .into_iter()
-            .map(|x| x.1)
-            .collect();
-        members.extend(page.iter().filter_map(|g| match g {
-            Group::Alone(id) => Some(id.clone()),
-            Group::Story(_) => None,
-        }));
-        let n = members.len();
-        let restrict = TermSetQuery::new(
-            members
-                .iter()
-                .map(|id| Term::from_field_text(self.fields.id, id)),
-        );
-        let q2 = BooleanQuery::new(vec![
-            (Occur::Must, q.box_clone()),
-            // a filter: adds nothing to the score
-            (
-                Occur::Must,
-                Box::new(BoostQuery::new(Box::new(restrict), 0.0)) as Box<dyn Query>,
-            ),
-        ]);
-        let top = searcher
-            .search(&q2, &TopDocs::with_limit(n.max(1)).order_by_score())
-            .map_err(ierr)?;
-        let scored = self.ids(&searcher, &top)?;
-        let ids: Vec<String> = scored.iter().map(|x| x.1.clone()).collect();
-        let rows = by_id(store.hit_rows(&ids, true)?);
+        let (scored, rows) = if seen >= total {
+            // Phase one saw every hit: the page's stories' matching articles are among them.
+            (walked, walked_rows)
+        } else {
+            // Every matching article of the page's stories, scored by the same query.
+            let mut members: Vec<String> = store
+                .story_member_ids(&story_ids)?
+                .into_iter()
+                .map(|x| x.1)
+                .collect();
+            members.extend(page.iter().filter_map(|g| match g {
+                Group::Alone(id) => Some(id.clone()),
+                Group::Story(_) => None,
+            }));
+            let n = members.len();
+            let restrict = TermSetQuery::new(
+                members
+                    .iter()
+                    .map(|id| Term::from_field_text(self.fields.id, id)),
+            );
+            let q2 = BooleanQuery::new(vec![
+                (Occur::Must, q.box_clone()),
+                // a filter: adds nothing to the score
+                (
+                    Occur::Must,
+                    Box::new(BoostQuery::new(Box::new(restrict), 0.0)) as Box<dyn Query>,
+                ),
+            ]);
+            let top = searcher
+                .search(&q2, &TopDocs::with_limit(n.max(1)).order_by_score())
+                .map_err(ierr)?;
+            let scored = self.ids(&searcher, &top)?;
+            let ids: Vec<String> = scored.iter().map(|x| x.1.clone()).collect();
+            let rows = by_id(store.hit_rows(&ids, false)?);
+            (scored, rows)
+        };
+        let group_of = |id: &String, row: &HitRow| match row.story {
+            Some(s) => Group::Story(s),
+            None => Group::Alone(id.clone()),
+        };
+        // Snippets (and so clean texts) only for the best few originals of each story: a big
+        // story can match hundreds of articles, and reading and marking every text is what
+        // would make a page slow.
+        let mut snippet_ids = std::collections::HashSet::new();
+        let mut per_story: HashMap<Group, usize> = HashMap::new();
+        for (_, id) in &scored {
+            let Some(row) = rows.get(id) else { continue };
+            if row.duplicate_of.is_some() {
+                continue;
+            }
+            let n = per_story.entry(group_of(id, row)).or_default();
+            if *n < SNIPPETS_PER_STORY {
+                *n += 1;
+                snippet_ids.insert(id.clone());
+            }
+        }
+        let wanted: Vec<String> = snippet_ids.into_iter().collect();
+        let texts = by_id(store.hit_rows(&wanted, true)?);
         let mut per_group: HashMap<Group, StoryHit> = HashMap::new();
         for (score, id) in &scored {
             let Some(row) = rows.get(id) else { continue };
-            let g = match row.story {
-                Some(s) => Group::Story(s),
-                None => Group::Alone(id.clone()),
-            };
+            let g = group_of(id, row);
             let Some(entry) = per_group_entry(&mut per_group, &page, g, row, *score) else {
                 continue;
             };
@@ -171,7 +202,11 @@ impl SearchIndex {
                     entry.copies.push(self.hit(*score, row, None));
                 }
             } else if entry.articles.len() < MAX_PER_STORY {
-                entry.articles.push(self.hit(*score, row, Some(&highlight)));
+                let hit = match texts.get(id) {
+                    Some(full) => self.hit(*score, full, Some(&highlight)),
+                    None => self.hit(*score, row, None),
+                };
+                entry.articles.push(hit);
             }
         }
         let heads: HashMap<u32, String> = store.story_headlines(&story_ids)?.into_iter().collect();
