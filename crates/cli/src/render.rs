@@ -84,20 +84,7 @@ pub fn stories(list: &[StorySummary], total: usize, offset: usize) -> String {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let s = format!("{}", v as i64);
-        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-        let mut g = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                g.push(',');
-            }
-            g.push(c);
-        }
-        format!("{sign}{g}")
-    } else {
-        format!("{v}")
-    }
+    sitrep_core::corpus::corroboration::display_value(v)
 }
 
 pub fn story(s: &StorySummary, members: &[StoryMember], k: &Corroboration) -> String {

@@ -106,6 +106,16 @@ fn http(
     (status, json)
 }
 
+/// The article ids of an ungrouped search answer, in rank order.
+fn hit_ids(hits: &serde_json::Value) -> Vec<&str> {
+    hits["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect()
+}
+
 fn dechunk(mut s: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
@@ -172,12 +182,7 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
         "",
     );
     assert_eq!(st, 200, "{hits}");
-    let ids: Vec<&str> = hits["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let ids = hit_ids(&hits);
     assert!(
         ids.contains(&"posted-1") && ids.contains(&"posted-2"),
         "{hits}"
@@ -191,12 +196,7 @@ fn serve_writes_through_the_real_ingest_and_keeps_search_in_step() {
         "",
     );
     assert_eq!(st, 200, "{hits}");
-    let ids: Vec<&str> = hits["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let ids = hit_ids(&hits);
     assert_eq!(ids, vec!["posted-2"], "{hits}");
 
     // Split one out, then merge it back: both go through the linker and are logged.

@@ -283,20 +283,7 @@ pub(crate) fn trunc(s: &str, n: usize) -> String {
 
 /// A number with thousands separators ("10,000"), as the text would write it.
 pub(crate) fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let s = format!("{}", v as i64);
-        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-        let mut g = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                g.push(',');
-            }
-            g.push(c);
-        }
-        format!("{sign}{g}")
-    } else {
-        format!("{v}")
-    }
+    sitrep_core::corpus::corroboration::display_value(v)
 }
 
 /// What an article is called: its title, else its first sentence (shortened), else its id.

@@ -294,8 +294,35 @@ pub fn corroborate(members: &[Record]) -> Corroboration {
     }
 }
 
+/// A figure's value as a text would write it: whole numbers with thousands separators
+/// ("10,000", "-1,200"), others as they are ("2.5").
+pub fn display_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let s = format!("{}", v as i64);
+        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
+        let mut g = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        format!("{sign}{g}")
+    } else {
+        format!("{v}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn display_value_groups_thousands() {
+        assert_eq!(super::display_value(10000.0), "10,000");
+        assert_eq!(super::display_value(-1200.0), "-1,200");
+        assert_eq!(super::display_value(999.0), "999");
+        assert_eq!(super::display_value(2.5), "2.5");
+    }
+
     use super::*;
     use crate::model::Meta;
     use crate::Pipeline;
