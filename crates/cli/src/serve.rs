@@ -137,18 +137,15 @@ impl Writes for CliWrites {
 pub fn run(addr: SocketAddr, config: ServerConfig) -> Result<()> {
     let dir = config.dir.clone();
     let writes = config.token.is_some();
-    {
-        // Opening the server catches the search index up with the store; say so when that
-        // is more than a moment's work (a store ingested by an older sitrep, say).
-        let st = SqliteStore::open(&dir)?;
-        let behind = st.max_seq()? - sitrep_search::SearchIndex::open(&dir)?.indexed_seq()?;
-        if behind > 1000 {
-            eprintln!("sitrep: indexing up to {behind} stored articles for search before serving…");
-        }
+    let st = SqliteStore::open(&dir)?;
+    // Opening the server catches the search index up with the store; say so when that is
+    // more than a moment's work (a store ingested by an older sitrep, say).
+    let behind = st.max_seq()? - sitrep_search::SearchIndex::open(&dir)?.indexed_seq()?;
+    if behind > 1000 {
+        eprintln!("sitrep: indexing up to {behind} stored articles for search before serving…");
     }
     let state = AppState::new(config)
         .with_context(|| format!("cannot open the store at {}", dir.display()))?;
-    let st = SqliteStore::open(&dir)?;
     let articles = st.stats()?.articles;
     let stories = st
         .stories(&StoryQuery {

@@ -10,15 +10,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 use common::*;
 use serde_json::Value;
 
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The seed reports ingested into a new store; `None` when the shared data is missing.
 fn seeded() -> Option<tempfile::TempDir> {
     let data = shared_data()?;

@@ -9,15 +9,6 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn store_with_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let extra = dir.path().join("extra.jsonl");

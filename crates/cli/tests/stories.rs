@@ -29,15 +29,6 @@ fn parts() -> (Vec<PathBuf>, Vec<PathBuf>) {
     )
 }
 
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn ingest(store: &Path, inputs: &[PathBuf]) {
     let mut cmd = bin();
     cmd.args(["ingest", "--quiet", "--store"]).arg(store);

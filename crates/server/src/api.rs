@@ -1154,6 +1154,23 @@ fn item_id(what: &str, id: &str) -> Result<(String, usize), ApiError> {
     Ok((a.to_string(), i))
 }
 
+/// Where item `idx` is among an article's items (their `idx`es, `total` of them), or a 404
+/// that says which indexes exist.
+fn pick_item(
+    what: &str,
+    article: &str,
+    idx: usize,
+    idxs: &[usize],
+    total: usize,
+) -> Result<usize, ApiError> {
+    idxs.iter().position(|&i| i == idx).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "article {article} has {total} {what}s (indexes 0 to {}); no {what} {idx}",
+            total.saturating_sub(1)
+        ))
+    })
+}
+
 /// One event (`ARTICLE:IDX`) with its evidence sentence.
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
     params(("id" = String, Path, description = "ARTICLE:IDX (article id or unique prefix)")),
@@ -1170,15 +1187,11 @@ async fn get_event(
                 article: Some(full.clone()),
                 ..Default::default()
             })?;
-            rows.into_iter()
-                .find(|r| r.idx == idx)
-                .map(Json)
-                .ok_or_else(|| {
-                    ApiError::not_found(format!(
-                        "article {full} has {total} events (indexes 0 to {}); no event {idx}",
-                        total.saturating_sub(1)
-                    ))
-                })
+            let idxs = rows.iter().map(|r| r.idx).collect::<Vec<_>>();
+            let at = pick_item("event", &full, idx, &idxs, total)?;
+            Ok(Json(
+                rows.into_iter().nth(at).expect("index from the same rows"),
+            ))
         })
         .await
 }
@@ -1239,15 +1252,11 @@ async fn get_claim(
                 article: Some(full.clone()),
                 ..Default::default()
             })?;
-            rows.into_iter()
-                .find(|r| r.idx == idx)
-                .map(Json)
-                .ok_or_else(|| {
-                    ApiError::not_found(format!(
-                        "article {full} has {total} claims (indexes 0 to {}); no claim {idx}",
-                        total.saturating_sub(1)
-                    ))
-                })
+            let idxs = rows.iter().map(|r| r.idx).collect::<Vec<_>>();
+            let at = pick_item("claim", &full, idx, &idxs, total)?;
+            Ok(Json(
+                rows.into_iter().nth(at).expect("index from the same rows"),
+            ))
         })
         .await
 }

@@ -51,3 +51,13 @@ pub fn slice(text: &str, start: u64, end: u64) -> String {
         .take((end - start) as usize)
         .collect()
 }
+
+/// Assert that a command succeeded, showing its stderr when it did not.
+pub fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
