@@ -387,6 +387,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => crate::search_cmd::search(&store, &query, flat, limit, offset, json),
         Command::Reindex { store, quiet, json } => crate::search_cmd::reindex(&store, quiet, json),
+        Command::Feed { action } => crate::feed_cmd::run(action),
+        Command::Watch {
+            action: Some(action),
+            ..
+        } => crate::watch_cmd::manage(action),
+        Command::Watch { action: None, run } => crate::monitor_cmd::run(run),
+        Command::Alerts(args) => crate::watch_cmd::alerts(args),
+        Command::Digest(args) => crate::watch_cmd::digest(args),
     }
 }
 

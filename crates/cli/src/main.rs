@@ -4,12 +4,15 @@ mod batch;
 mod commands;
 mod eval_events;
 mod eval_stories;
+mod feed_cmd;
 mod ingest;
 mod link;
+mod monitor_cmd;
 mod reannotate;
 mod render;
 mod search_cmd;
 mod serve;
+mod watch_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -345,6 +348,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// RSS/Atom subscriptions: add, list (with each feed's health), remove.
+    Feed {
+        #[command(subcommand)]
+        action: feed_cmd::FeedAction,
+    },
+    /// Monitoring. With no subcommand: poll the feeds, ingest new pages, evaluate the watches
+    /// and deliver their alerts, every --interval (or once with --once). The subcommands
+    /// manage watches: named saved queries in the search query language.
+    #[command(args_conflicts_with_subcommands = true)]
+    Watch {
+        #[command(subcommand)]
+        action: Option<watch_cmd::WatchAction>,
+        #[command(flatten)]
+        run: monitor_cmd::WatchRunArgs,
+    },
+    /// The alerts watches raised, newest first, with their delivery state.
+    Alerts(watch_cmd::AlertsArgs),
+    /// One day's alerts as a digest (Markdown) on stdout or in a file.
+    Digest(watch_cmd::DigestArgs),
     /// Print the default pipeline configuration (TOML) with every setting.
     Config,
     /// Score the pipeline on gold data under ../shared/data (or $SITREP_SHARED/data).

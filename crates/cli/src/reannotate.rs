@@ -33,6 +33,7 @@ pub fn article_of(a: StoredArticle) -> Article {
         },
         title: r.title,
         path: r.path,
+        modified: r.modified,
     };
     Article::new(a.raw, meta)
 }

@@ -21,6 +21,10 @@ pub struct Meta {
     pub title: Option<String>,
     /// Path of the file the article was read from.
     pub path: Option<String>,
+    /// Last-modified date as given by the input (a web page's `dateModified`,
+    /// `article:modified_time`), kept apart from `published`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -521,6 +525,7 @@ impl Article {
             path: self.meta.path.clone(),
             published: self.published.map(|d| d.format("%Y-%m-%d").to_string()),
             published_via: self.published_via.clone(),
+            modified: self.meta.modified.clone(),
             title: self.meta.title.clone(),
             lang: self.lang.clone(),
             duplicate_of: None,
@@ -550,6 +555,9 @@ pub struct Record {
     pub published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub published_via: Option<String>,
+    /// Last-modified date from the input (web pages), never used as the publication date.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub modified: Option<String>,
     pub title: Option<String>,
     pub lang: Option<String>,
     /// The earliest article this one copies (syndication lineage); null for an original or

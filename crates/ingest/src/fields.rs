@@ -14,6 +14,7 @@ pub struct FieldMap {
     pub source: Vec<String>,
     pub published: Vec<String>,
     pub title: Vec<String>,
+    pub modified: Vec<String>,
 }
 
 fn v(names: &[&str]) -> Vec<String> {
@@ -44,6 +45,7 @@ impl Default for FieldMap {
                 "url_date",
             ]),
             title: v(&["title", "headline"]),
+            modified: v(&["modified", "date_modified", "updated", "updated_at"]),
         }
     }
 }
@@ -59,9 +61,10 @@ impl FieldMap {
             "source" => &mut self.source,
             "published" => &mut self.published,
             "title" => &mut self.title,
+            "modified" => &mut self.modified,
             other => {
                 return Err(format!(
-                    "unknown article field '{other}' in --field; use one of text, id, url, source, published, title"
+                    "unknown article field '{other}' in --field; use one of text, id, url, source, published, title, modified"
                 ))
             }
         };
@@ -87,6 +90,7 @@ impl FieldMap {
             published: first_string(obj, &self.published),
             title: first_string(obj, &self.title),
             path: None,
+            modified: first_string(obj, &self.modified),
         };
         (text, meta)
     }

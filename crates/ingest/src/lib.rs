@@ -25,7 +25,9 @@
 //! ```
 
 mod fields;
+pub mod html;
 mod reader;
+pub mod warc;
 
 pub use fields::FieldMap;
 pub use reader::{input_bytes, Doc, DocError, ErrorKind, Origin, Reader, ReaderConfig};

@@ -208,6 +208,7 @@ fn record(i: usize, rng: &mut SmallRng, pool: &[String], day0: chrono::NaiveDate
         path: None,
         published: Some(published.format("%Y-%m-%d").to_string()),
         published_via: Some("input".into()),
+        modified: None,
         title: Some(title),
         lang: Some("en".into()),
         duplicate_of: None,

@@ -28,9 +28,13 @@
 //! assert!(store.get(&article.id).unwrap().is_some());
 //! ```
 
+mod feeds;
 mod sqlite;
+mod watches;
 
+pub use feeds::{FeedItemRow, FeedRow};
 pub use sqlite::SqliteStore;
+pub use watches::{AlertRow, WatchRow};
 
 use serde::Serialize;
 use sitrep_core::model::{Claim, Event, EventStatus, PloverType};

@@ -14,7 +14,7 @@ use crate::{
     StoredArticle, StoryHead, StoryMember, StoryQuery, StorySummary, TimelineDay, TimelineQuery,
 };
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -148,9 +148,71 @@ CREATE INDEX IF NOT EXISTS claims_speaker_code ON claims(speaker_code);
 CREATE INDEX IF NOT EXISTS claims_speaker_country ON claims(speaker_country);
 ";
 
+/// Monitoring (v4): feeds and their items, watches (saved queries), what each watch has seen
+/// of each story, and the alerts queue (stored first, delivered and retried after).
+const SCHEMA_V4: &str = "
+CREATE TABLE IF NOT EXISTS feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    title         TEXT,
+    added_at      TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_polled   TEXT,
+    last_success  TEXT,
+    last_error    TEXT,
+    last_error_at TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    next_poll     TEXT,
+    items_seen    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed_id    INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    item_key   TEXT NOT NULL,
+    link       TEXT,
+    title      TEXT,
+    published  TEXT,
+    seen_at    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    article_id TEXT,
+    error      TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (feed_id, item_key)
+);
+CREATE INDEX IF NOT EXISTS feed_items_status ON feed_items(status);
+CREATE TABLE IF NOT EXISTS watches (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    query      TEXT NOT NULL,
+    webhook    TEXT,
+    created_at TEXT NOT NULL,
+    last_seq   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS watch_stories (
+    watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    story    INTEGER NOT NULL,
+    state    TEXT NOT NULL,
+    PRIMARY KEY (watch_id, story)
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id           INTEGER PRIMARY KEY,
+    watch_id     INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    story        INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    payload      TEXT NOT NULL,
+    delivered_at TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    last_error   TEXT
+);
+CREATE INDEX IF NOT EXISTS alerts_watch ON alerts(watch_id, id);
+CREATE INDEX IF NOT EXISTS alerts_pending ON alerts(delivered_at, next_attempt);
+";
+
 /// A store directory holding `sitrep.db`.
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
 }
 
@@ -188,6 +250,9 @@ impl SqliteStore {
             if version < 3 {
                 tx.execute_batch(SCHEMA_V3)?;
                 move_events_out(&tx)?;
+            }
+            if version < 4 {
+                tx.execute_batch(SCHEMA_V4)?;
             }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
