@@ -209,13 +209,13 @@ impl SqliteStore {
     /// Record the items a feed listed; those already known (same key) are ignored. Returns
     /// the rows newly inserted (status `new`), in the order given.
     pub fn insert_new_items(
-        &mut self,
+        &self,
         feed_id: i64,
         items: &[NewFeedItem],
         now: DateTime<Utc>,
     ) -> Result<Vec<FeedItemRow>, StoreError> {
         let now = store_time(now);
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.unchecked_transaction()?;
         let mut out = Vec::new();
         {
             let mut stmt = tx.prepare_cached(
@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn feeds_and_items_lifecycle() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = SqliteStore::open(dir.path()).unwrap();
+        let s = SqliteStore::open(dir.path()).unwrap();
         let (a, new) = s.add_feed("https://a.example/rss", None, t(1)).unwrap();
         assert!(new);
         let (a2, new2) = s
