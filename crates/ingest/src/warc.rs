@@ -162,17 +162,6 @@ impl WarcDocs {
         }
     }
 
-    fn err(&self, kind: ErrorKind, message: String) -> DocError {
-        DocError {
-            origin: Origin {
-                path: format!("{}#record={}", self.path, self.record),
-                line: None,
-            },
-            kind,
-            message,
-        }
-    }
-
     /// Skip to the next line starting with `WARC/` (after a malformed record).
     fn resync(&mut self) {
         let mut line = Vec::new();
