@@ -34,6 +34,9 @@ pub struct Summary {
     pub bytes: u64,
     pub seconds: f64,
     pub errors: Vec<DocError>,
+    /// WARC record counts, when WARC files were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warc: Option<sitrep_ingest::warc::WarcStats>,
 }
 
 impl Summary {
@@ -134,6 +137,7 @@ pub fn drive<P: Send>(
     let start = Instant::now();
     let pb = progress_bar(args, input_bytes(&args.inputs));
     let progress = reader.progress();
+    let warc_stats = reader.warc_stats();
     let mut errors_file = match &args.errors {
         Some(p) => Some(BufWriter::new(File::create(p).with_context(|| {
             format!("cannot create errors file {}", p.display())
@@ -266,5 +270,14 @@ pub fn drive<P: Send>(
     }
     pb.finish_and_clear();
     summary.seconds = start.elapsed().as_secs_f64();
+    summary.warc = warc_summary(&warc_stats);
     Ok(summary)
+}
+
+/// The WARC counts, if any WARC file was read.
+pub fn warc_summary(
+    stats: &std::sync::Mutex<sitrep_ingest::warc::WarcStats>,
+) -> Option<sitrep_ingest::warc::WarcStats> {
+    let s = stats.lock().ok()?.clone();
+    (s.files > 0).then_some(s)
 }

@@ -461,7 +461,7 @@ pub fn exit(summary: &Summary) -> ExitCode {
 }
 
 pub fn summary_line(verb: &str, s: &Summary) -> String {
-    format!(
+    let line = format!(
         "{verb} {}, already present {}, failed {} ({:.1} articles/s, {:.2} MB/s, {:.1}s)",
         s.written,
         s.already_present,
@@ -469,7 +469,11 @@ pub fn summary_line(verb: &str, s: &Summary) -> String {
         s.articles_per_s(),
         s.mb_per_s(),
         s.seconds
-    )
+    );
+    match &s.warc {
+        Some(w) => format!("{line}\n{}", w.summary()),
+        None => line,
+    }
 }
 
 /// Annotate and link the whole input in memory (copies and stories over everything given,

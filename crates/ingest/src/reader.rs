@@ -6,13 +6,14 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 use sitrep_core::Meta;
 
 use crate::fields::FieldMap;
+use crate::warc::{WarcDocs, WarcStats};
 
 /// Reader settings.
 #[derive(Debug, Clone)]
@@ -117,6 +118,7 @@ fn is_hidden(p: &Path) -> bool {
 pub struct Reader {
     config: ReaderConfig,
     progress: Arc<AtomicU64>,
+    warc_stats: Arc<Mutex<WarcStats>>,
 }
 
 impl Reader {
@@ -124,7 +126,13 @@ impl Reader {
         Reader {
             config,
             progress: Arc::new(AtomicU64::new(0)),
+            warc_stats: Arc::default(),
         }
+    }
+
+    /// Counts of the WARC records read so far (all WARC inputs together), for the report.
+    pub fn warc_stats(&self) -> Arc<Mutex<WarcStats>> {
+        self.warc_stats.clone()
     }
 
     /// Bytes of input files consumed so far (compressed bytes for `.gz`), for progress bars.
@@ -140,6 +148,8 @@ impl Reader {
             progress: self.progress.clone(),
             pending: inputs.iter().cloned().collect(),
             current: None,
+            warc: None,
+            warc_stats: self.warc_stats.clone(),
         }
     }
 }
@@ -156,6 +166,9 @@ pub struct Docs {
     progress: Arc<AtomicU64>,
     pending: VecDeque<PathBuf>,
     current: Option<JsonlState>,
+    /// The WARC file being read (see [`crate::warc`]).
+    warc: Option<WarcDocs>,
+    warc_stats: Arc<Mutex<WarcStats>>,
 }
 
 struct Counting<R> {
@@ -405,6 +418,12 @@ impl Iterator for Docs {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
+            if let Some(w) = self.warc.as_mut() {
+                match w.next() {
+                    Some(item) => return Some(item),
+                    None => self.warc = None,
+                }
+            }
             if let Some(state) = self.current.as_mut() {
                 let mut buf = Vec::new();
                 match read_line_bounded(state.reader.as_mut(), &mut buf, self.config.max_doc_bytes)
@@ -466,6 +485,27 @@ impl Iterator for Docs {
                 )));
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if crate::warc::is_warc_name(name) {
+                match self.open(&path) {
+                    Ok(reader) => {
+                        self.warc = Some(WarcDocs::new(
+                            p,
+                            reader,
+                            self.warc_stats.clone(),
+                            self.config.max_doc_bytes,
+                        ))
+                    }
+                    Err(e) => {
+                        return Some(Err(err(
+                            &p,
+                            None,
+                            ErrorKind::Io,
+                            format!("cannot open: {e}"),
+                        )))
+                    }
+                }
+                continue;
+            }
             if is_jsonl_name(name) {
                 match self.open(&path) {
                     Ok(reader) => {

@@ -32,7 +32,7 @@ mod feeds;
 mod sqlite;
 mod watches;
 
-pub use feeds::{FeedItemRow, FeedRow};
+pub use feeds::{store_time, FeedItemRow, FeedRow, NewFeedItem};
 pub use sqlite::SqliteStore;
 pub use watches::{AlertRow, WatchRow};
 
