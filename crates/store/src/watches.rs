@@ -320,7 +320,9 @@ impl SqliteStore {
     }
 
     /// Alerts to deliver now: not delivered, due (`next_attempt` empty or at or before `now`),
-    /// of watches with a webhook; each with its webhook URL. By watch, then id.
+    /// of watches with a webhook, and behind no earlier undelivered alert of their watch that
+    /// is not due (each watch's alerts go out in order); each with its webhook URL. By watch,
+    /// then id.
     pub fn pending_alerts(&self, now: &str) -> Result<Vec<(AlertRow, String)>, StoreError> {
         let cols = ALERT_COLS
             .split(", ")
@@ -331,6 +333,8 @@ impl SqliteStore {
             "SELECT {cols}, w.webhook FROM alerts a JOIN watches w ON w.id = a.watch_id
              WHERE a.delivered_at IS NULL AND w.webhook IS NOT NULL AND w.webhook != ''
                AND (a.next_attempt IS NULL OR a.next_attempt <= ?1)
+               AND NOT EXISTS (SELECT 1 FROM alerts b WHERE b.watch_id = a.watch_id
+                   AND b.id < a.id AND b.delivered_at IS NULL AND b.next_attempt > ?1)
              ORDER BY a.watch_id, a.id"
         ))?;
         let rows = stmt.query_map([now], |r| Ok((alert_row(r)?, r.get(10)?)))?;
