@@ -29,16 +29,10 @@ pub trait Sender {
 }
 
 impl Sender for Fetcher {
-    fn post_json(
-        &self,
-        url: &str,
-        body: &serde_json::Value,
-    ) -> impl Future<Output = Result<u16, String>> {
-        async move {
-            Fetcher::post_json(self, url, body)
-                .await
-                .map_err(|e| e.to_string())
-        }
+    async fn post_json(&self, url: &str, body: &serde_json::Value) -> Result<u16, String> {
+        Fetcher::post_json(self, url, body)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 
