@@ -144,3 +144,58 @@ fn field_queries_find_evidence_sentences_and_a_copy_alone_never_alerts() {
         "{a:#?}"
     );
 }
+
+#[test]
+fn atom_feed_and_digest_of_the_alerts() {
+    use atom_syndication::Feed;
+    use sitrep_monitor::{atom::atom_feed, digest};
+    let mut f = Fixture::new();
+    let w = f
+        .store
+        .add_watch("dprk", "\"North Korea\" troops", None, T1)
+        .unwrap()
+        .unwrap();
+    f.ingest(&[WIRE, UNRELATED]);
+    let first = evaluate(&mut f.store, &f.search, T1).unwrap();
+    f.ingest(&[OTHER]);
+    let second = evaluate(&mut f.store, &f.search, "2024-10-19T08:00:00Z").unwrap();
+    assert_eq!((first.len(), second.len()), (1, 1));
+
+    let alerts = vec![second[0].clone(), first[0].clone()];
+    let xml = atom_feed(&w, &alerts, "http://127.0.0.1:8080/");
+    let feed: Feed = xml.parse().unwrap();
+    assert_eq!(feed.id(), "urn:sitrep:watch:dprk");
+    assert_eq!(feed.entries().len(), 2);
+    let e = &feed.entries()[1];
+    assert_eq!(e.id(), format!("urn:sitrep:alert:{}", first[0].id));
+    assert!(
+        e.title().as_str().starts_with("New: North Korea"),
+        "{}",
+        e.title().as_str()
+    );
+    let html = e.content().unwrap().value().unwrap();
+    assert!(
+        html.contains("http://127.0.0.1:8080/articles/wire?hl="),
+        "{html}"
+    );
+    assert!(feed.entries()[0]
+        .title()
+        .as_str()
+        .starts_with("Update (new independent source)"));
+    assert_eq!(feed.updated().to_rfc3339(), "2024-10-19T08:00:00+00:00");
+
+    // Digest of the first day: the new story only; of the second: the update.
+    let day1 = chrono::NaiveDate::from_ymd_opt(2024, 10, 18).unwrap();
+    let d = digest::digest(&f.store, None, day1).unwrap();
+    assert_eq!(d.watches.len(), 1);
+    let s = &d.watches[0].stories;
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].kind.as_str(), s[0].independent_sources), ("new", 1));
+    let md = digest::render_markdown(&d);
+    assert!(md.contains("## dprk"), "{md}");
+    assert!(md.contains("article `wire`"), "{md}");
+    let d2 = digest::digest(&f.store, Some("dprk"), day1.succ_opt().unwrap()).unwrap();
+    assert_eq!(d2.watches[0].stories[0].kind, "update");
+    assert_eq!(d2.watches[0].stories[0].independent_sources, 2);
+    assert!(digest::digest(&f.store, Some("nope"), day1).is_err());
+}
