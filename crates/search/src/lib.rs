@@ -17,6 +17,7 @@
 
 mod compile;
 mod index;
+mod matching;
 mod near;
 pub mod query;
 mod results;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use sitrep_store::StoreError;
 
 pub use index::SearchIndex;
+pub use matching::Matches;
 
 /// Errors from the index or from a query.
 #[derive(Debug, thiserror::Error)]

@@ -225,7 +225,7 @@ impl SearchIndex {
     }
 
     /// The article ids of ranked documents.
-    fn ids(
+    pub(crate) fn ids(
         &self,
         searcher: &Searcher,
         top: &[(f32, DocAddress)],

@@ -34,7 +34,7 @@ mod watches;
 
 pub use feeds::{store_time, FeedItemRow, FeedRow, NewFeedItem};
 pub use sqlite::SqliteStore;
-pub use watches::{AlertRow, WatchRow};
+pub use watches::{AlertRow, NewAlert, WatchRow, WatchSummary};
 
 use serde::Serialize;
 use sitrep_core::model::{Claim, Event, EventStatus, PloverType};
