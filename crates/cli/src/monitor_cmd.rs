@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
-use sitrep_monitor::deliver::{deliver_pending, DeliveryOptions, DeliveryReport};
+use sitrep_monitor::deliver::{deliver_pending_with, Backoff, DeliveryReport};
 use sitrep_monitor::feeds::{poll_cycle, FetchedPage, PollOptions, PollReport};
 use sitrep_monitor::fetch::{FetchConfig, Fetcher};
 use sitrep_search::SearchIndex;
@@ -117,7 +117,9 @@ pub fn run(args: WatchRunArgs) -> Result<ExitCode> {
             Ok(report) => print_report(&args, &report)?,
             // One failed cycle (the disk, the store) stops a --once run; a long-running watch
             // says so and tries again next time.
-            Err(e) if !args.once => eprintln!("error: this cycle failed: {e:#}; retrying next cycle"),
+            Err(e) if !args.once => {
+                eprintln!("error: this cycle failed: {e:#}; retrying next cycle")
+            }
             Err(e) => return Err(e),
         }
         if args.once {
@@ -136,7 +138,7 @@ fn cycle(
 ) -> Result<CycleReport> {
     let t0 = Instant::now();
     let now = chrono::Utc::now();
-    let store = SqliteStore::open(dir)?;
+    let mut store = SqliteStore::open(dir)?;
     let opts = PollOptions {
         interval: Duration::from_secs(args.interval),
         concurrency: args.concurrency.max(1),
@@ -145,20 +147,18 @@ fn cycle(
     };
     let (poll, pages) = poll_cycle(&store, fetcher, rt, &opts)?;
     let ingested = ingest_pages(args, dir, &store, &pages)?;
-    drop(store);
-
-    let mut store = SqliteStore::open(dir)?;
+    // Evaluation catches the search index up with what the ingest stored.
     let search = SearchIndex::open(dir)?;
-    search.catch_up(&store)?;
-    let raised = sitrep_monitor::watch::evaluate(&mut store, &search, chrono::Utc::now())?;
-    let delivery = deliver_pending(
+    let raised =
+        sitrep_monitor::watch::evaluate(&mut store, &search, &sitrep_monitor::now_rfc3339())?;
+    let delivery = deliver_pending_with(
         &store,
         fetcher,
         rt,
-        &DeliveryOptions {
-            retry_base: Duration::from_secs(args.retry_after),
-            now: chrono::Utc::now(),
-            ..DeliveryOptions::default()
+        &sitrep_monitor::now_rfc3339(),
+        &Backoff {
+            base: Duration::from_secs(args.retry_after),
+            ..Backoff::default()
         },
     )?;
     let digest = match &args.digest_dir {
@@ -209,7 +209,7 @@ fn ingest_pages(
         .context("cannot write the fetched pages next to the store")?;
     for p in pages {
         let line = serde_json::json!({
-            "id": sitrep_core::content_id(&p.text),
+            "id": sitrep_core::model::content_id(&p.text),
             "url": p.url,
             "source": p.source,
             "title": p.title,
@@ -247,7 +247,11 @@ fn ingest_pages(
         .collect();
     for (i, p) in pages.iter().enumerate() {
         if !failed.contains(&i) {
-            store.mark_item_ingested(p.feed_id, &p.item_key, &sitrep_core::content_id(&p.text))?;
+            store.mark_item_ingested(
+                p.feed_id,
+                &p.item_key,
+                &sitrep_core::model::content_id(&p.text),
+            )?;
         }
     }
     Ok(out)
@@ -258,7 +262,7 @@ fn write_digest(store: &SqliteStore, dir: &Path, day: chrono::NaiveDate) -> Resu
         .with_context(|| format!("cannot create the digest directory {}", dir.display()))?;
     let d = sitrep_monitor::digest::digest(store, None, day)?;
     let path = dir.join(format!("digest-{day}.md"));
-    std::fs::write(&path, sitrep_monitor::digest::to_markdown(&d))
+    std::fs::write(&path, sitrep_monitor::digest::render_markdown(&d))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path.display().to_string())
 }

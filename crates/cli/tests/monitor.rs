@@ -85,7 +85,10 @@ async fn page(UrlPath(name): UrlPath<String>) -> Response {
 struct Receiver {
     got: Arc<Mutex<Vec<Value>>>,
     addr: SocketAddr,
-    stop: Option<(tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
+    stop: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Receiver {
@@ -98,10 +101,12 @@ impl Receiver {
         let app = Router::new()
             .route(
                 "/hook",
-                post(|State(got): State<Arc<Mutex<Vec<Value>>>>, Json(v): Json<Value>| async move {
-                    got.lock().unwrap().push(v);
-                    StatusCode::NO_CONTENT
-                }),
+                post(
+                    |State(got): State<Arc<Mutex<Vec<Value>>>>, Json(v): Json<Value>| async move {
+                        got.lock().unwrap().push(v);
+                        StatusCode::NO_CONTENT
+                    },
+                ),
             )
             .with_state(got.clone());
         let task = rt.spawn(async move {
@@ -132,14 +137,26 @@ impl Receiver {
 }
 
 fn sitrep(store: &Path, args: &[&str]) -> std::process::Output {
-    bin().args(args).arg("--store").arg(store).output().expect("run sitrep")
+    bin()
+        .args(args)
+        .arg("--store")
+        .arg(store)
+        .output()
+        .expect("run sitrep")
 }
 
 /// One `sitrep watch --once` cycle; its JSON report.
 fn cycle(store: &Path) -> Value {
     let out = sitrep(
         store,
-        &["watch", "--once", "--allow-private", "--retry-after", "0", "--json"],
+        &[
+            "watch",
+            "--once",
+            "--allow-private",
+            "--retry-after",
+            "0",
+            "--json",
+        ],
     );
     ok(&out);
     let line = String::from_utf8_lossy(&out.stdout);
@@ -187,7 +204,10 @@ fn watch_cycles_alert_once_per_story_and_lose_nothing() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
-    ok(&sitrep(&store, &["feed", "add", &feed_url, "--allow-private"]));
+    ok(&sitrep(
+        &store,
+        &["feed", "add", &feed_url, "--allow-private"],
+    ));
     ok(&sitrep(
         &store,
         &[
