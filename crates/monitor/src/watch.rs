@@ -567,3 +567,61 @@ fn interleave(groups: Vec<Vec<Evidence>>, max: usize) -> Vec<Evidence> {
         }
     }
 }
+
+/// Check a webhook URL's shape: an absolute `http` or `https` URL with a host. The message
+/// says what is wrong.
+pub fn check_webhook(s: &str) -> Result<(), String> {
+    let u = url::Url::parse(s).map_err(|e| {
+        format!("webhook '{s}' is not a URL ({e}); give one like https://example.org/hook")
+    })?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(format!(
+            "webhook '{s}' is a {} URL; webhooks are http:// or https://",
+            u.scheme()
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(format!("webhook '{s}' has no host"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_shapes() {
+        assert!(check_webhook("https://example.org/hook").is_ok());
+        assert!(check_webhook("http://127.0.0.1:9000/x").is_ok());
+        assert!(check_webhook("ftp://example.org/x")
+            .unwrap_err()
+            .contains("ftp"));
+        assert!(check_webhook("example.org/hook").is_err());
+    }
+
+    #[test]
+    fn evidence_is_capped_and_shared_between_reasons() {
+        let ev = |a: &str, s: usize| Evidence {
+            article_id: a.into(),
+            source: None,
+            url: None,
+            sentence: format!("{a}{s}"),
+            start: s,
+            end: s + 1,
+        };
+        let groups = vec![
+            (0..6).map(|i| ev("a", i)).collect(),
+            vec![ev("b", 0), ev("a", 0)],
+        ];
+        let out = interleave(groups, MAX_EVIDENCE);
+        assert_eq!(out.len(), MAX_EVIDENCE);
+        assert_eq!(out[1].article_id, "b", "each reason gets a turn");
+        assert_eq!(
+            out.iter()
+                .filter(|e| e.article_id == "a" && e.start == 0)
+                .count(),
+            1
+        );
+    }
+}

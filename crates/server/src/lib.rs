@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod ui;
+pub mod watch_feed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -251,6 +252,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(api::PREFIX, api::router(&state))
         .merge(ui::router())
+        .merge(watch_feed::router())
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .with_state(state)
 }

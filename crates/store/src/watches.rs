@@ -583,11 +583,7 @@ mod tests {
         st.mark_failed(a, "connection refused", "2024-01-04T00:01:00Z")
             .unwrap();
         let p = st.pending_alerts(now).unwrap();
-        assert_eq!(
-            p.iter().map(|x| x.0.id).collect::<Vec<_>>(),
-            [b],
-            "a not due"
-        );
+        assert!(p.is_empty(), "a not due, and b waits behind it: {p:?}");
         let p = st.pending_alerts("2024-01-04T00:01:00Z").unwrap();
         assert_eq!(p.len(), 2, "a due again");
         assert_eq!(p[0].0.attempts, 1);
