@@ -187,8 +187,9 @@ fn cycle(
 }
 
 /// Ingest the fetched pages as one JSONL batch, then mark their feed items ingested. The id is
-/// the content id `sitrep ingest` would give the text, so a page fetched twice is stored once
-/// and a page that changed is a new article (linked to the old one as a copy or in its story).
+/// a content hash of the page's URL and text: a page fetched twice is stored once, a page that
+/// changed is a new article (linked to the old one as a copy or in its story), and the same
+/// text on another outlet's page is an article of its own, found to be a copy (lineage).
 fn ingest_pages(
     args: &WatchRunArgs,
     dir: &Path,
@@ -209,7 +210,7 @@ fn ingest_pages(
         .context("cannot write the fetched pages next to the store")?;
     for p in pages {
         let line = serde_json::json!({
-            "id": sitrep_core::model::content_id(&p.text),
+            "id": page_id(p),
             "url": p.url,
             "source": p.source,
             "title": p.title,
@@ -247,14 +248,14 @@ fn ingest_pages(
         .collect();
     for (i, p) in pages.iter().enumerate() {
         if !failed.contains(&i) {
-            store.mark_item_ingested(
-                p.feed_id,
-                &p.item_key,
-                &sitrep_core::model::content_id(&p.text),
-            )?;
+            store.mark_item_ingested(p.feed_id, &p.item_key, &page_id(p))?;
         }
     }
     Ok(out)
+}
+
+fn page_id(p: &FetchedPage) -> String {
+    sitrep_core::model::content_id(&format!("{}\n{}", p.url, p.text))
 }
 
 fn write_digest(store: &SqliteStore, dir: &Path, day: chrono::NaiveDate) -> Result<String> {

@@ -145,7 +145,8 @@ fn sitrep(store: &Path, args: &[&str]) -> std::process::Output {
         .expect("run sitrep")
 }
 
-/// One `sitrep watch --once` cycle; its JSON report.
+/// One `sitrep watch --once` cycle; its JSON report. `--interval 0`: every feed is due again
+/// at the next cycle; `--retry-after 0`: a failed delivery is retried at the next cycle.
 fn cycle(store: &Path) -> Value {
     let out = sitrep(
         store,
@@ -153,6 +154,8 @@ fn cycle(store: &Path) -> Value {
             "watch",
             "--once",
             "--allow-private",
+            "--interval",
+            "0",
             "--retry-after",
             "0",
             "--json",

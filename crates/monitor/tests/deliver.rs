@@ -184,10 +184,8 @@ fn a_receiver_that_is_down_then_up_loses_nothing() {
     assert!(first.delivered_at.is_some());
 }
 
-/// The same through the production sender. Ignored until the fetch branch (which writes
-/// `Fetcher::post_json`) is merged: run with `--ignored`.
+/// The same through the production sender.
 #[test]
-#[ignore = "needs Fetcher::post_json from the fetch branch"]
 fn the_fetcher_delivers_to_a_local_receiver_with_allow_private() {
     use sitrep_monitor::fetch::{FetchConfig, Fetcher};
     let rt = rt();

@@ -195,7 +195,7 @@ CREATE TABLE IF NOT EXISTS watch_stories (
     PRIMARY KEY (watch_id, story)
 );
 CREATE TABLE IF NOT EXISTS alerts (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     watch_id     INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
     story        INTEGER NOT NULL,
     kind         TEXT NOT NULL,
