@@ -617,7 +617,7 @@ fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
     Ok(SqliteStore::open(&args.store)?)
 }
 
-fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
+pub(crate) fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
     if !args.store.join("sitrep.db").exists() {
         bail!(
             "no store at {}; run `sitrep ingest INPUT...` first, or point --store (or SITREP_STORE) at one",

@@ -78,16 +78,7 @@ pub struct DigestArgs {
     pub json: bool,
 }
 
-/// Open an existing store (watches need articles to watch).
-fn open(args: &StoreArgs) -> Result<SqliteStore> {
-    if !args.store.join("sitrep.db").exists() {
-        bail!(
-            "no store at {}; run `sitrep ingest INPUT...` first, or point --store (or SITREP_STORE) at one",
-            args.store.display()
-        );
-    }
-    Ok(SqliteStore::open(&args.store)?)
-}
+use crate::commands::open_existing as open;
 
 fn watch_id(st: &SqliteStore, name: &str) -> Result<i64> {
     match st.watch(name)? {
@@ -129,7 +120,9 @@ pub fn manage(action: WatchAction) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             }
-            let mut st = open(&store)?;
+            // A watch may come before any article (`feed add`, `watch add`, then `sitrep watch`):
+            // adding one creates the store.
+            let mut st = SqliteStore::open(&store.store)?;
             let now = sitrep_monitor::now_rfc3339();
             let Some(w) = st.add_watch(&name, &query, webhook.as_deref(), &now)? else {
                 bail!(
