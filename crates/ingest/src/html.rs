@@ -135,11 +135,15 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Ext
     } else {
         main
     };
-    if text.trim().is_empty() {
+    // a word or two ("Home", "Loading...") is no article
+    if text.chars().filter(|c| !c.is_whitespace()).count() < MIN_TEXT_CHARS {
         return Err(HtmlError::NoText);
     }
     Ok(Extracted { text, meta })
 }
+
+/// Fewer visible characters than this is no text.
+const MIN_TEXT_CHARS: usize = 25;
 
 /// Pick between Readability's block, the page's paragraph text and JSON-LD `articleBody`.
 fn choose(main: String, paragraphs: String, ld_body: Option<&str>) -> String {
@@ -222,8 +226,6 @@ const DROP_WORDS: &[&str] = &[
     "tags",
     "tagcloud",
     "masthead",
-    "skip",
-    "print",
     "disqus",
     "toolbar",
     "navbar",
@@ -333,19 +335,28 @@ fn pre_clean(doc: &Document) {
             doomed.push(n);
         }
     }
-    for n in doomed {
-        if std::env::var_os("SITREP_HTML_DEBUG").is_some() {
-            eprintln!(
-                "drop <{:?} class={:?} id={:?} role={:?}> {} of {body_len}",
-                n.node_name(),
-                n.attr("class"),
-                n.attr("id"),
-                n.attr("role"),
-                n.text().len()
-            );
+    // link lists: related articles, tag clouds, "previous/next" blocks
+    for n in doc.select("ul, ol, dl, table, p").nodes() {
+        let text_len = visible_len(n);
+        if text_len == 0 || text_len > 3000 {
+            continue;
         }
+        let link_len: usize = n
+            .descendants_it()
+            .filter(|d| d.node_name().is_some_and(|nm| nm.eq_ignore_ascii_case("a")))
+            .map(|a| visible_len(&a))
+            .sum();
+        if link_len * 10 >= text_len * 6 {
+            doomed.push(*n);
+        }
+    }
+    for n in doomed {
         n.remove_from_parent();
     }
+}
+
+fn visible_len(n: &NodeRef) -> usize {
+    n.text().chars().filter(|c| !c.is_whitespace()).count()
 }
 
 fn has_ancestor(n: &NodeRef, names: &[&str]) -> bool {
@@ -392,7 +403,7 @@ fn clean_text(text: &str, debris: bool) -> String {
         let lines: Vec<String> = para
             .lines()
             .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty() && !(debris && is_debris(l)))
+            .filter(|l| !(l.is_empty() || (debris && is_debris(l))))
             .collect();
         if !lines.is_empty() {
             paras.push(lines.join("\n"));
@@ -445,6 +456,15 @@ const DEBRIS_EXACT: &[&str] = &[
     "weiterlesen",
     "partager",
     "lire aussi",
+    "reklama",
+    "anuncio",
+    "publicidad",
+    "pubblicità",
+    "zurück",
+    "kommentieren",
+    "previous article",
+    "next article",
+    "weitere informationen",
 ];
 
 const DEBRIS_PREFIX: &[&str] = &[
@@ -471,6 +491,38 @@ const DEBRIS_PREFIX: &[&str] = &[
     "copyright ©",
     "copyright (c)",
     "© copyright",
+    // "see also" / "read also" lines in other languages
+    "lea también",
+    "lea más",
+    "lee también",
+    "leia também",
+    "veja também",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "mehr zum thema",
+    "mehr themen",
+    "das könnte sie auch interessieren",
+    "auch interessant",
+    "lire aussi",
+    "à lire aussi",
+    "voir aussi",
+    "leggi anche",
+    "czytaj także",
+    "czytaj też",
+    "zobacz też",
+    "zobacz także",
+    // captions and credits
+    "fotos:",
+    "foto ",
+    "fuente:",
+    "quelle:",
+    "źródło:",
+    "bildquelle",
+    "bild via",
+    "crédit",
+    "credits:",
+    "autoren:",
+    "autor:",
 ];
 
 /// Whether a line is page furniture rather than article text.
