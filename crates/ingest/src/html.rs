@@ -166,8 +166,31 @@ fn choose(main: String, paragraphs: String, ld_body: Option<&str>) -> String {
 // Pre-cleaning
 
 const DROP_TAGS: &[&str] = &[
-    "nav", "aside", "form", "button", "select", "option", "textarea", "input", "label", "iframe",
-    "svg", "canvas", "noscript", "dialog", "menu", "template", "script", "style",
+    "nav",
+    "aside",
+    "form",
+    "button",
+    "figure",
+    "figcaption",
+    "picture",
+    "video",
+    "audio",
+    "object",
+    "embed",
+    "select",
+    "option",
+    "textarea",
+    "input",
+    "label",
+    "iframe",
+    "svg",
+    "canvas",
+    "noscript",
+    "dialog",
+    "menu",
+    "template",
+    "script",
+    "style",
 ];
 
 const DROP_ROLES: &[&str] = &[
@@ -219,8 +242,6 @@ const DROP_WORDS: &[&str] = &[
     "recommended",
     "recommendations",
     "more-stories",
-    "teaser",
-    "teasers",
     "footer",
     "pagination",
     "tags",
@@ -341,18 +362,20 @@ fn pre_clean(doc: &Document) {
         if text_len == 0 || text_len > 3000 {
             continue;
         }
-        let link_len: usize = n
-            .descendants_it()
-            .filter(|d| d.node_name().is_some_and(|nm| nm.eq_ignore_ascii_case("a")))
-            .map(|a| visible_len(&a))
-            .sum();
-        if link_len * 10 >= text_len * 6 {
+        if link_len(n) * 10 >= text_len * 6 {
             doomed.push(*n);
         }
     }
     for n in doomed {
         n.remove_from_parent();
     }
+}
+
+fn link_len(n: &NodeRef) -> usize {
+    n.descendants_it()
+        .filter(|d| d.node_name().is_some_and(|nm| nm.eq_ignore_ascii_case("a")))
+        .map(|a| visible_len(&a))
+        .sum()
 }
 
 fn visible_len(n: &NodeRef) -> usize {
@@ -457,6 +480,10 @@ const DEBRIS_EXACT: &[&str] = &[
     "partager",
     "lire aussi",
     "reklama",
+    "inhaltsverzeichnis",
+    "table of contents",
+    "kontakt",
+    "contact",
     "anuncio",
     "publicidad",
     "pubblicità",
@@ -511,6 +538,39 @@ const DEBRIS_PREFIX: &[&str] = &[
     "czytaj też",
     "zobacz też",
     "zobacz także",
+    "mire:",
+    "mira:",
+    "kategorie:",
+    "category:",
+    "categories:",
+    "von:",
+    "release date:",
+    "kontakt:",
+    "tags:",
+    "schlagworte:",
+    "schlagwörter:",
+    "themen:",
+    "topics:",
+    "filed under",
+    "lea:",
+    "ver también",
+    "ver más",
+    "leer más",
+    "más información",
+    "weitere beiträge",
+    "empfohlene beiträge",
+    "beiträge zum thema",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "vorschau auf den nächsten",
+    "artículos relacionados",
+    "temas relacionados",
+    "noticias relacionadas",
+    "articles similaires",
+    "articles liés",
+    "powiązane",
+    "previous post",
+    "next post",
     // captions and credits
     "fotos:",
     "foto ",
@@ -525,6 +585,71 @@ const DEBRIS_PREFIX: &[&str] = &[
     "autor:",
 ];
 
+/// Photo agencies and stock libraries: a short line naming one (as a whole word) and not
+/// ending like a sentence is a photo credit.
+const PHOTO_AGENCIES: &[&str] = &[
+    "getty images",
+    "afp",
+    "dpa",
+    "reuters",
+    "ap photo",
+    "imago",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "picture alliance",
+    "picture-alliance",
+    "unsplash",
+    "epa",
+    "keystone",
+];
+
+/// Words of share/print/rating buttons (lines under 50 characters only).
+const SHORT_BUTTON_WORDS: &[&str] = &[
+    "share",
+    "teilen",
+    "partager",
+    "compartir",
+    "condividi",
+    "udostępnij",
+    "drucken",
+    "drukuj",
+    "imprimir",
+    "imprimer",
+    "nützlich",
+    "helpful",
+    "chroniony prawem",
+];
+
+/// Words of subscription, newsletter and app prompts (short lines only).
+const SUBSCRIBE_WORDS: &[&str] = &[
+    "subscribe",
+    "subscriber",
+    "newsletter",
+    "sign up",
+    "abonnieren",
+    "abonnement",
+    "abonnez",
+    "suscríbete",
+    "suscribirse",
+    "subskrypc",
+    "download the app",
+    "our app",
+    "log in",
+    "telegram",
+    "einloggen",
+    "registrieren",
+];
+
+/// Whether `w` occurs in `l` as a whole word (or phrase).
+fn has_word(l: &str, w: &str) -> bool {
+    l.match_indices(w).any(|(i, _)| {
+        let before = l[..i].chars().next_back();
+        let after = l[i + w.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// Whether a line is page furniture rather than article text.
 fn is_debris(line: &str) -> bool {
     let l = line.trim().to_lowercase();
@@ -534,11 +659,36 @@ fn is_debris(line: &str) -> bool {
     if DEBRIS_EXACT.contains(&l.as_str()) {
         return true;
     }
-    let short = l.chars().count() < 120;
+    // "- Anzeige -", "[Advertisement]"
+    let bare = l.trim_matches(|c: char| !c.is_alphanumeric());
+    if bare != l && DEBRIS_EXACT.contains(&bare) {
+        return true;
+    }
+    // photo credits: "AFP / Jane Doe", "Foto: X/Getty Images"
+    let n = l.chars().count();
+    if n < 60
+        && !l.ends_with(['.', '!', '?', '"', '”', '“', '»', '«'])
+        && PHOTO_AGENCIES.iter().any(|a| has_word(&l, a))
+    {
+        return true;
+    }
+    let short = n < 120;
     if short && DEBRIS_PREFIX.iter().any(|p| l.starts_with(p)) {
         return true;
     }
     if short && (l.starts_with('©') || l.contains("all rights reserved")) {
+        return true;
+    }
+    // share, print and rating buttons ("Seite teilen", "Share on X", "drukuj")
+    if n < 50
+        && (l.split_whitespace().count() <= 3 || l.ends_with('?'))
+        && !l.ends_with(['.', '!', '"', '”', '“', '»', '«'])
+        && SHORT_BUTTON_WORDS.iter().any(|w| has_word(&l, w))
+    {
+        return true;
+    }
+    // subscription and app prompts
+    if n < 200 && SUBSCRIBE_WORDS.iter().any(|w| l.contains(w)) {
         return true;
     }
     false

@@ -131,6 +131,14 @@ fn debris_lines() {
     assert!(is_debris("Photo: Getty Images"));
     assert!(is_debris("© 2024 North Ledger"));
     assert!(is_debris("Share this article"));
+    assert!(is_debris("Seite teilen"));
+    assert!(is_debris("- Anzeige -"));
+    assert!(is_debris("AFP / Jane Roe"));
+    assert!(is_debris("Lesen Sie auch: Ottawa und Seoul"));
+    assert!(!is_debris(
+        "Reuters reported that the ministers met in October."
+    ));
+    assert!(!is_debris("Both sides share concerns"));
     assert!(!is_debris("The ministers shared their views on Russia."));
     assert!(!is_debris(
         "Photographers waited outside the building for hours."
