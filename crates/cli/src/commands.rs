@@ -630,6 +630,7 @@ pub(crate) fn open_existing(args: &StoreArgs) -> Result<SqliteStore> {
 pub fn eval(what: EvalWhat) -> Result<ExitCode> {
     match what {
         EvalWhat::Events { what } => crate::eval_events::run(what),
+        EvalWhat::Html(args) => crate::eval_html::run(args),
         EvalWhat::Stories { file, json } => {
             let data = sitrep_core::eval::tempeval::shared_data_dir();
             let path = file.unwrap_or_else(|| data.join("clustering/ecbplus_dev.jsonl"));

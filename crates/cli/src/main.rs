@@ -3,6 +3,7 @@
 mod batch;
 mod commands;
 mod eval_events;
+mod eval_html;
 mod eval_stories;
 mod feed_cmd;
 mod ingest;
@@ -422,6 +423,8 @@ pub enum EvalWhat {
         #[command(subcommand)]
         what: eval_events::EventsWhat,
     },
+    /// Web-page main-text extraction: P/R/F1 with trafilatura's metric, and speed.
+    Html(eval_html::HtmlEvalArgs),
 }
 
 fn main() -> ExitCode {

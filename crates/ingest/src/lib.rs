@@ -6,12 +6,16 @@
 //! * `*.jsonl`, `*.ndjson`, `*.json` (one JSON object per line), optionally `.gz`: one article per
 //!   line. Field names are mapped by [`FieldMap`], which auto-detects common names
 //!   (`source_domain`, `url_date`, `headline`, ...) and can be overridden.
+//! * `*.html`, `*.htm`, `*.xhtml` (optionally `.gz`) and any file that starts with
+//!   `<!doctype html` or `<html`: one article per page, its main text extracted and its title,
+//!   outlet, canonical URL, published and modified dates read from the page ([`html`]).
 //! * any other file (`*.txt`, no extension, ...), optionally `.gz`: one article per file.
 //! * directories are walked recursively in sorted order; hidden files are skipped.
 //! * `-` reads JSONL from stdin.
 //!
 //! Errors name the file and line and say what to do about it:
-//! binary files, invalid UTF-8, empty documents, documents over the size limit, malformed JSON.
+//! binary files, invalid UTF-8, empty documents, documents over the size limit, malformed JSON,
+//! web pages with no article text.
 //!
 //! ```
 //! use sitrep_ingest::{Reader, ReaderConfig};

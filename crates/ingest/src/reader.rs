@@ -322,6 +322,10 @@ impl Docs {
                 format!("document is larger than the {max}-byte limit; split it or raise --max-doc-bytes"),
             ));
         }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if crate::html::is_html_name(name) || crate::html::sniff_html(&bytes) {
+            return html_doc(&bytes, p);
+        }
         let raw = decode(bytes, &p, None)?;
         if raw.trim().is_empty() {
             return Err(err(
@@ -411,6 +415,42 @@ impl Docs {
             },
         }))
     }
+}
+
+/// One HTML page as a document: the extracted main text as `raw`, the page's metadata in `meta`
+/// (title, source = site name else the canonical URL's host, url = canonical, published,
+/// modified) and the file's path.
+fn html_doc(bytes: &[u8], p: String) -> Result<Doc, DocError> {
+    let html = crate::html::decode(bytes, None);
+    let x = crate::html::extract(&html, None).map_err(|e| {
+        err(
+            &p,
+            None,
+            ErrorKind::NoText,
+            format!(
+                "HTML page with no article text ({e}): tried the main block (Readability), the \
+                 page's paragraphs and JSON-LD articleBody; if the text is loaded by scripts, \
+                 save the rendered page instead"
+            ),
+        )
+    })?;
+    let meta = Meta {
+        url: x.meta.canonical_url.clone(),
+        source: x.meta.source(),
+        published: x.meta.published.clone(),
+        modified: x.meta.modified.clone(),
+        title: x.meta.title.clone(),
+        path: Some(p.clone()),
+        ..Default::default()
+    };
+    Ok(Doc {
+        raw: x.text,
+        meta,
+        origin: Origin {
+            path: p,
+            line: None,
+        },
+    })
 }
 
 impl Iterator for Docs {
