@@ -81,7 +81,6 @@ fn main() {
         gz(&rec);
         records += 2;
     }
-    drop(gz);
     f.flush().unwrap();
     drop(f);
     let gen_s = t.elapsed().as_secs_f64();

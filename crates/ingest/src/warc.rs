@@ -260,7 +260,6 @@ impl WarcDocs {
             ));
         }
         drop(rec);
-        drop(it);
         let Some(head) = parse_http(&payload) else {
             bump(&stats, |s| s.malformed += 1);
             return Outcome::Error(mk_err(
