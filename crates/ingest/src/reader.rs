@@ -68,6 +68,8 @@ pub enum ErrorKind {
     TooLarge,
     Json,
     NoText,
+    /// A WARC record that could not be read.
+    Malformed,
 }
 
 /// A per-document error. The batch goes on.

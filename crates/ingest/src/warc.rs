@@ -86,6 +86,8 @@ pub(crate) struct WarcDocs {
     stats: Arc<Mutex<WarcStats>>,
     max_doc_bytes: usize,
     record: u64,
+    /// Whether the last record's header was read (so its end is known).
+    header_ok: bool,
     done: bool,
 }
 
@@ -158,26 +160,28 @@ impl WarcDocs {
             stats,
             max_doc_bytes,
             record: 0,
+            header_ok: false,
             done: false,
         }
     }
 
-    /// Skip to the next line starting with `WARC/` (after a malformed record).
+    /// Skip to the next line starting with `WARC/` (after a malformed record); that line is
+    /// put back in front of the stream.
     fn resync(&mut self) {
         let mut line = Vec::new();
         loop {
-            match self.reader.fill_buf() {
-                Ok([]) | Err(_) => {
+            line.clear();
+            match self.reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => {
                     self.done = true;
                     return;
                 }
-                Ok(buf) if buf.starts_with(b"WARC/") => return,
+                Ok(_) if line.starts_with(b"WARC/") => {
+                    let rest = std::mem::replace(&mut self.reader, Box::new(io::empty()));
+                    self.reader = Box::new(io::Cursor::new(line).chain(rest));
+                    return;
+                }
                 Ok(_) => {}
-            }
-            line.clear();
-            if self.reader.read_until(b'\n', &mut line).unwrap_or(0) == 0 {
-                self.done = true;
-                return;
             }
         }
     }
@@ -188,12 +192,13 @@ impl WarcDocs {
         let path = self.path.clone();
         let n = self.record + 1;
         let stats = self.stats.clone();
+        self.record = n;
+        self.header_ok = false;
         let mut wr = warc::WarcReader::new(&mut self.reader);
         let mut it = wr.stream_records();
         let mut rec = match it.next_item() {
             None => return Outcome::End,
             Some(Err(e)) => {
-                self.record = n;
                 bump(&stats, |s| {
                     s.records += 1;
                     s.malformed += 1
@@ -203,12 +208,13 @@ impl WarcDocs {
                         path: format!("{path}#record={n}"),
                         line: None,
                     },
-                    kind: ErrorKind::Json,
+                    kind: ErrorKind::Malformed,
                     message: format!("malformed WARC record ({e}); skipped to the next record"),
                 });
             }
             Some(Ok(r)) => r,
         };
+        self.header_ok = true;
         bump(&stats, |s| s.records += 1);
         let mk_err = |kind, message| DocError {
             origin: Origin {
@@ -254,12 +260,10 @@ impl WarcDocs {
             ));
         }
         drop(rec);
-        drop(it);
-        self.record = n;
         let Some(head) = parse_http(&payload) else {
             bump(&stats, |s| s.malformed += 1);
             return Outcome::Error(mk_err(
-                ErrorKind::Json,
+                ErrorKind::Malformed,
                 "response record without a readable HTTP header; skipped".into(),
             ));
         };
@@ -355,18 +359,16 @@ impl Iterator for WarcDocs {
             if self.done {
                 return None;
             }
-            let before = self.record;
             let out = self.read_record();
             if matches!(out, Outcome::End) {
                 self.done = true;
                 return None;
             }
-            if self.record == before {
-                // Header or body unreadable: the record's end is unknown.
-                self.record += 1;
-                self.resync();
-            } else {
+            if self.header_ok {
                 self.end_record();
+            } else {
+                // Header unreadable: the record's end is unknown.
+                self.resync();
             }
             match out {
                 Outcome::Doc(d) => return Some(Ok(*d)),
@@ -564,6 +566,27 @@ when the temporary piers had to be rebuilt further from the main channel.</p>
     }
 
     #[test]
+    fn many_gzip_members_across_buffer_boundaries() {
+        // Enough records that skipped ones end at arbitrary points of the 64 KiB buffers.
+        let recs: Vec<Vec<u8>> = (0..60).flat_map(|_| sample()).collect();
+        let gzipped: Vec<u8> = recs.iter().flat_map(|r| gz(r)).collect();
+        let (docs, stats) = read(gzipped, "many.warc.gz");
+        assert_eq!(stats.records, 420, "{stats:?}");
+        assert_eq!(stats.html, 120);
+        assert_eq!(stats.malformed, 0);
+        assert_eq!(docs.iter().filter(|d| d.is_ok()).count(), 120);
+        let (_, plain) = read(recs.concat(), "many.warc");
+        assert_eq!(plain, stats);
+        // A tiny buffer: no record start is ever whole in one buffer.
+        let tiny = Arc::new(Mutex::new(WarcStats::default()));
+        let r = io::BufReader::with_capacity(3, io::Cursor::new(recs.concat()));
+        let docs: Vec<_> =
+            WarcDocs::new("tiny.warc".into(), Box::new(r), tiny.clone(), 1 << 20).collect();
+        assert_eq!(docs.iter().filter(|d| d.is_ok()).count(), 120);
+        assert_eq!(*tiny.lock().unwrap(), stats);
+    }
+
+    #[test]
     fn malformed_record_is_an_error_and_the_stream_goes_on() {
         let mut recs = sample();
         // A record whose header block is garbage, then the rest.
@@ -573,6 +596,9 @@ when the temporary piers had to be rebuilt further from the main channel.</p>
         );
         let (docs, stats) = read(recs.concat(), "bad.warc");
         assert_eq!(stats.malformed, 1, "{stats:?}");
+        assert!(docs
+            .iter()
+            .any(|d| matches!(d, Err(e) if e.kind == ErrorKind::Malformed)));
         assert_eq!(stats.html, 2);
         assert_eq!(docs.iter().filter(|d| d.is_ok()).count(), 2);
         // A file cut in the middle of a record.
