@@ -68,14 +68,7 @@ pub fn search(
     let res = match idx.search(&st, query, &opts) {
         Ok(r) => r,
         Err(SearchError::Query { message, at }) => {
-            eprintln!("error: bad query: {message}");
-            eprintln!("  {query}");
-            let pad: String = query
-                .chars()
-                .take(at)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            eprintln!("  {pad}^");
+            print_query_error(query, &message, at);
             return Ok(ExitCode::from(2));
         }
         Err(e) => return Err(e.into()),
@@ -265,4 +258,16 @@ mod tests {
         assert_eq!(mark("in Kursk now", &[(3, 8)], false), "in [[Kursk]] now");
         assert_eq!(mark("a\nb", &[(0, 1), (2, 3)], false), "[[a]] [[b]]");
     }
+}
+
+/// A query that does not parse: the message, the query, and a caret under the spot to fix.
+pub(crate) fn print_query_error(query: &str, message: &str, at: usize) {
+    eprintln!("error: bad query: {message}");
+    eprintln!("  {query}");
+    let pad: String = query
+        .chars()
+        .take(at)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    eprintln!("  {pad}^");
 }

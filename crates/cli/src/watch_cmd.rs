@@ -102,14 +102,7 @@ pub fn manage(action: WatchAction) -> Result<ExitCode> {
             }
             if let Err(e) = sitrep_search::query::parse(&query) {
                 if let SearchError::Query { message, at } = e {
-                    eprintln!("error: bad query: {message}");
-                    eprintln!("  {query}");
-                    let pad: String = query
-                        .chars()
-                        .take(at)
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    eprintln!("  {pad}^");
+                    crate::search_cmd::print_query_error(&query, &message, at);
                     return Ok(ExitCode::from(2));
                 }
                 return Err(e.into());

@@ -68,18 +68,7 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         for chunk in ids.chunks(4096) {
-            let restrict = TermSetQuery::new(
-                chunk
-                    .iter()
-                    .map(|id| Term::from_field_text(self.fields.id, id)),
-            );
-            let q2 = BooleanQuery::new(vec![
-                (Occur::Must, q.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(BoostQuery::new(Box::new(restrict), 0.0)) as Box<dyn Query>,
-                ),
-            ]);
+            let q2 = self.restricted(q.as_ref(), chunk);
             let top = searcher
                 .search(&q2, &TopDocs::with_limit(chunk.len()).order_by_score())
                 .map_err(ierr)?;
@@ -88,5 +77,20 @@ impl SearchIndex {
             }
         }
         Ok(out)
+    }
+
+    /// `q` restricted to the articles `ids` (a filter: it adds nothing to the score).
+    pub(crate) fn restricted(&self, q: &dyn Query, ids: &[String]) -> BooleanQuery {
+        let restrict = TermSetQuery::new(
+            ids.iter()
+                .map(|id| Term::from_field_text(self.fields.id, id)),
+        );
+        BooleanQuery::new(vec![
+            (Occur::Must, q.box_clone()),
+            (
+                Occur::Must,
+                Box::new(BoostQuery::new(Box::new(restrict), 0.0)) as Box<dyn Query>,
+            ),
+        ])
     }
 }

@@ -4,9 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use sitrep_store::{HitRow, Store};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermSetQuery};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Searcher};
 
 use crate::compile::{Compiler, Highlight};
 use crate::index::ierr;
@@ -147,19 +146,7 @@ impl SearchIndex {
                 Group::Story(_) => None,
             }));
             let n = members.len();
-            let restrict = TermSetQuery::new(
-                members
-                    .iter()
-                    .map(|id| Term::from_field_text(self.fields.id, id)),
-            );
-            let q2 = BooleanQuery::new(vec![
-                (Occur::Must, q.box_clone()),
-                // a filter: adds nothing to the score
-                (
-                    Occur::Must,
-                    Box::new(BoostQuery::new(Box::new(restrict), 0.0)) as Box<dyn Query>,
-                ),
-            ]);
+            let q2 = self.restricted(q.as_ref(), &members);
             let top = searcher
                 .search(&q2, &TopDocs::with_limit(n.max(1)).order_by_score())
                 .map_err(ierr)?;
