@@ -249,17 +249,6 @@ pub fn render(r: &SearchResults, opts: &SearchOptions, color: bool) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marks_without_color() {
-        assert_eq!(mark("in Kursk now", &[(3, 8)], false), "in [[Kursk]] now");
-        assert_eq!(mark("a\nb", &[(0, 1), (2, 3)], false), "[[a]] [[b]]");
-    }
-}
-
 /// A query that does not parse: the message, the query, and a caret under the spot to fix.
 pub(crate) fn print_query_error(query: &str, message: &str, at: usize) {
     eprintln!("error: bad query: {message}");
@@ -270,4 +259,15 @@ pub(crate) fn print_query_error(query: &str, message: &str, at: usize) {
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     eprintln!("  {pad}^");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_without_color() {
+        assert_eq!(mark("in Kursk now", &[(3, 8)], false), "in [[Kursk]] now");
+        assert_eq!(mark("a\nb", &[(0, 1), (2, 3)], false), "[[a]] [[b]]");
+    }
 }
