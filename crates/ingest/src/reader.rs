@@ -527,16 +527,10 @@ impl Iterator for Docs {
                 )));
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if crate::warc::is_warc_name(name) {
-                match self.open(&path) {
-                    Ok(reader) => {
-                        self.warc = Some(WarcDocs::new(
-                            p,
-                            reader,
-                            self.warc_stats.clone(),
-                            self.config.max_doc_bytes,
-                        ))
-                    }
+            let (warc, jsonl) = (crate::warc::is_warc_name(name), is_jsonl_name(name));
+            if warc || jsonl {
+                let reader = match self.open(&path) {
+                    Ok(r) => r,
                     Err(e) => {
                         return Some(Err(err(
                             &p,
@@ -545,26 +539,20 @@ impl Iterator for Docs {
                             format!("cannot open: {e}"),
                         )))
                     }
-                }
-                continue;
-            }
-            if is_jsonl_name(name) {
-                match self.open(&path) {
-                    Ok(reader) => {
-                        self.current = Some(JsonlState {
-                            path: p,
-                            reader,
-                            line: 0,
-                        })
-                    }
-                    Err(e) => {
-                        return Some(Err(err(
-                            &p,
-                            None,
-                            ErrorKind::Io,
-                            format!("cannot open: {e}"),
-                        )))
-                    }
+                };
+                if warc {
+                    self.warc = Some(WarcDocs::new(
+                        p,
+                        reader,
+                        self.warc_stats.clone(),
+                        self.config.max_doc_bytes,
+                    ));
+                } else {
+                    self.current = Some(JsonlState {
+                        path: p,
+                        reader,
+                        line: 0,
+                    });
                 }
                 continue;
             }
