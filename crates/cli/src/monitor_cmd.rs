@@ -125,8 +125,9 @@ pub fn run(args: WatchRunArgs) -> Result<ExitCode> {
         if args.once {
             return Ok(ExitCode::SUCCESS);
         }
+        // At least a second between cycles, so that `--interval 0` cannot spin.
         let wait = Duration::from_secs(args.interval).saturating_sub(started.elapsed());
-        std::thread::sleep(wait);
+        std::thread::sleep(wait.max(Duration::from_secs(1)));
     }
 }
 
