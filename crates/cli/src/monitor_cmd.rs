@@ -209,9 +209,10 @@ fn ingest_pages(
         .suffix(".jsonl")
         .tempfile_in(dir)
         .context("cannot write the fetched pages next to the store")?;
-    for p in pages {
+    let ids: Vec<String> = pages.iter().map(page_id).collect();
+    for (p, id) in pages.iter().zip(&ids) {
         let line = serde_json::json!({
-            "id": page_id(p),
+            "id": id,
             "url": p.url,
             "source": p.source,
             "title": p.title,
@@ -247,9 +248,9 @@ fn ingest_pages(
         .iter()
         .filter_map(|e| e.origin.line.map(|l| l - 1))
         .collect();
-    for (i, p) in pages.iter().enumerate() {
+    for (i, (p, id)) in pages.iter().zip(&ids).enumerate() {
         if !failed.contains(&i) {
-            store.mark_item_ingested(p.feed_id, &p.item_key, &page_id(p))?;
+            store.mark_item_ingested(p.feed_id, &p.item_key, id)?;
         }
     }
     Ok(out)

@@ -186,6 +186,36 @@ fn after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(365))
 }
 
+/// Fetch for every item with `conc` requests in flight, completing in any order (one slow
+/// server holds up no other request); the results come back in `items` order.
+fn fetch_all<'a, T, F, Fut>(
+    rt: &tokio::runtime::Runtime,
+    items: &'a [T],
+    conc: usize,
+    fetch: F,
+) -> Vec<Result<Fetched, FetchError>>
+where
+    F: Fn(&'a T) -> Fut,
+    Fut: std::future::Future<Output = Result<Fetched, FetchError>>,
+{
+    let done: Vec<(usize, Result<Fetched, FetchError>)> = rt.block_on(
+        stream::iter(items.iter().enumerate())
+            .map(|(i, it)| {
+                let f = fetch(it);
+                async move { (i, f.await) }
+            })
+            .buffer_unordered(conc)
+            .collect(),
+    );
+    let mut out: Vec<Option<Result<Fetched, FetchError>>> = vec![None; items.len()];
+    for (i, r) in done {
+        out[i] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.expect("every item fetched once"))
+        .collect()
+}
+
 /// Run `f` over `items` on all cores (CPU work: parsing, extraction), keeping the order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
@@ -267,29 +297,15 @@ pub fn poll_cycle(
     // 1. Due feeds, fetched concurrently (no SQLite inside).
     let due: Vec<FeedRow> = store.due_feeds(now)?;
     report.feeds_due = due.len();
-    let fetched: Vec<(usize, Result<Fetched, FetchError>)> = rt.block_on(async {
-        stream::iter(due.iter().enumerate())
-            .map(|(i, f)| async move {
-                let cond = Conditional {
-                    etag: f.etag.clone(),
-                    last_modified: f.last_modified.clone(),
-                };
-                (i, fetcher.get(&f.url, &cond).await)
-            })
-            .buffer_unordered(conc)
-            .collect()
-            .await
+    let fetched = fetch_all(rt, &due, conc, |f| {
+        let cond = Conditional {
+            etag: f.etag.clone(),
+            last_modified: f.last_modified.clone(),
+        };
+        async move { fetcher.get(&f.url, &cond).await }
     });
-    let mut by_feed: Vec<Option<Result<Fetched, FetchError>>> = vec![None; due.len()];
-    for (i, r) in fetched {
-        by_feed[i] = Some(r);
-    }
     // 2. Parse on all cores.
-    let work: Vec<(&FeedRow, Result<Fetched, FetchError>)> = due
-        .iter()
-        .zip(by_feed)
-        .map(|(f, r)| (f, r.expect("every due feed fetched")))
-        .collect();
+    let work: Vec<(&FeedRow, Result<Fetched, FetchError>)> = due.iter().zip(fetched).collect();
     let outcomes = par_map(&work, |(_, r)| match r {
         Ok(Fetched::NotModified) => FeedOutcome::NotModified,
         Ok(Fetched::Body {
@@ -368,30 +384,15 @@ pub fn poll_cycle(
 
     // 4. Pages of pending items.
     let pending = store.pending_items(opts.max_page_attempts, opts.max_pages)?;
-    let got: Vec<(usize, Result<Fetched, FetchError>)> = rt.block_on(async {
-        stream::iter(pending.iter().enumerate())
-            .map(|(i, it)| async move {
-                let r = match it.link.as_deref() {
-                    Some(link) => fetcher.get(link, &Conditional::default()).await,
-                    None => Err(FetchError::BadUrl {
-                        url: format!("item {} (no link)", it.item_key),
-                    }),
-                };
-                (i, r)
-            })
-            .buffer_unordered(conc)
-            .collect()
-            .await
+    let got = fetch_all(rt, &pending, conc, |it| async move {
+        match it.link.as_deref() {
+            Some(link) => fetcher.get(link, &Conditional::default()).await,
+            None => Err(FetchError::BadUrl {
+                url: format!("item {} (no link)", it.item_key),
+            }),
+        }
     });
-    let mut by_item: Vec<Option<Result<Fetched, FetchError>>> = vec![None; pending.len()];
-    for (i, r) in got {
-        by_item[i] = Some(r);
-    }
-    let work: Vec<(&FeedItemRow, Result<Fetched, FetchError>)> = pending
-        .iter()
-        .zip(by_item)
-        .map(|(it, r)| (it, r.expect("every item fetched")))
-        .collect();
+    let work: Vec<(&FeedItemRow, Result<Fetched, FetchError>)> = pending.iter().zip(got).collect();
     let results = par_map(&work, |(it, r)| match r {
         Ok(Fetched::Body {
             final_url,

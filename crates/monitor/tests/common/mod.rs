@@ -25,15 +25,7 @@ pub const WIRE: Report = (
 );
 
 /// The wire report republished verbatim by another outlet.
-pub const COPY: Report = (
-    "copy",
-    "daily.example",
-    "2024-10-18",
-    "North Korea has sent about 10,000 troops to Russia, South Korea's National Intelligence \
-     Service said on Friday. The soldiers were taken by ship from the North Korean port of \
-     Chongjin to Vladivostok and are training at Russian bases before deployment near Kursk. \
-     Seoul called the deployment a grave security threat.",
-);
+pub const COPY: Report = ("copy", "daily.example", WIRE.2, WIRE.3);
 
 /// Another outlet's own report of the same event, in other words (no "North Korea").
 pub const OTHER: Report = (
