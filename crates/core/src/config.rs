@@ -31,6 +31,9 @@ impl PipelineConfig {
             ));
         }
         self.stories.validate()?;
+        if let Some(d) = &self.dates.assume_published {
+            crate::stages::dates::parse_assume_published(d).map_err(Error::Config)?;
+        }
         if self.clean.max_bytes == 0 {
             return Err(Error::Config(
                 "clean.max_bytes must be greater than 0".into(),
@@ -143,5 +146,24 @@ impl Default for EventsConfig {
             typer: true,
             typer_min_score: 0.5,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_assume_published_is_an_error_naming_the_key() {
+        let mut c = PipelineConfig::default();
+        c.dates.assume_published = Some("2024-11-02".into());
+        assert!(c.validate().is_ok());
+        c.dates.assume_published = Some("2 Nov 2024".into());
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("dates.assume_published"), "{e}");
+        // From a parsed file, too: it deserialises, validation refuses it.
+        let c: PipelineConfig =
+            serde_json::from_str(r#"{"dates": {"assume_published": "yesterday"}}"#).unwrap();
+        assert!(c.validate().is_err());
     }
 }
