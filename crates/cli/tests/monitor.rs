@@ -75,10 +75,29 @@ async fn page(UrlPath(name): UrlPath<String>) -> Response {
     let Some(stem) = name.strip_suffix(".html") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match std::fs::read_to_string(fixtures().join(format!("{stem}.html"))) {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    match render_page(stem) {
+        Some(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// The page `stem` of `fixtures/monitor/pages.json`, laid into the one page template
+/// (`page.html.in`: an outlet's page with navigation, share prompt, related links and footer
+/// around the article).
+fn render_page(stem: &str) -> Option<String> {
+    let read = |name: &str| std::fs::read_to_string(fixtures().join(name)).expect("fixture");
+    let pages: Value = serde_json::from_str(&read("pages.json")).expect("pages.json");
+    let page = pages.get(stem)?;
+    let mut html = read("page.html.in");
+    for key in ["title", "site", "published", "modified"] {
+        html = html.replace(&format!("{{{key}}}"), page[key].as_str()?);
+    }
+    let paragraphs: String = page["paragraphs"]
+        .as_array()?
+        .iter()
+        .map(|p| format!("<p>{}</p>\n", p.as_str().unwrap_or_default()))
+        .collect();
+    Some(html.replace("{paragraphs}", &paragraphs))
 }
 
 /// A webhook receiver that can be stopped and started again on the same port.
